@@ -1,0 +1,59 @@
+# The Generlate Support handbook. `make html` builds it, `make test` tests it; both set up .venv/
+# from pyproject.toml first when it is missing or older than pyproject.toml.
+# Like Sphinx's own Makefile, every build target honours SPHINXOPTS (e.g. SPHINXOPTS="-j auto").
+
+PYTHON      ?= $(shell command -v python3.11 || command -v python3)
+VENV        := .venv
+BIN         := $(VENV)/bin
+STAMP       := $(VENV)/.installed
+SOURCEDIR   := handbook
+BUILDDIR    := _build
+SPHINXOPTS  ?=
+SPHINXBUILD := $(BIN)/sphinx-build
+# Strict: nitpicky, warnings are errors, report them all before failing.
+STRICT      := -n -W --keep-going
+
+.DEFAULT_GOAL := help
+.PHONY: help venv html serve check lint policy-check linkcheck test bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
+	@touch $@
+
+venv: $(STAMP)  ## Create or refresh .venv/ from pyproject.toml
+
+html: $(STAMP)  ## Build the handbook into _build/html (strict, incremental)
+	$(SPHINXBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)" $(STRICT) $(SPHINXOPTS)
+
+serve: $(STAMP)  ## Live-reloading preview on http://127.0.0.1:8000
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 --watch policy --watch ext \
+		"$(SOURCEDIR)" "$(BUILDDIR)/serve" $(SPHINXOPTS)
+
+lint: $(STAMP)  ## Source lint: editor notes, hand-typed policy figures; ruff
+	$(BIN)/python -m generlate_handbook.lint $(SOURCEDIR)
+	$(BIN)/ruff check ext tests handbook/conf.py
+	$(BIN)/ruff format --check ext tests handbook/conf.py
+
+policy-check: $(STAMP)  ## Validate the policy and check its invariants
+	$(BIN)/handbook-policy validate
+	$(BIN)/handbook-policy check
+
+check: $(STAMP) lint policy-check  ## The offline gate: lint, policy, fresh strict build
+	$(SPHINXBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)" $(STRICT) -E $(SPHINXOPTS)
+
+linkcheck: $(STAMP)  ## Check external links (cached; LINKCHECK_FRESH=1 ignores the cache)
+	$(BIN)/python -m generlate_handbook.links.external "$(SOURCEDIR)" "$(BUILDDIR)/linkcheck" $(SPHINXOPTS)
+
+test: $(STAMP)  ## Run the test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## Benchmarks (not tests): the SLA clock against a minute-stepping reference
+	$(BIN)/python -m generlate_handbook.bench
+
+clean:  ## Remove build output (keeps .venv/)
+	rm -rf "$(BUILDDIR)"
