@@ -1,0 +1,296 @@
+"""Invariants of a valid policy: the things that must hold for the handbook to make sense.
+
+Each check returns located errors that name the values involved. Targets on different clocks
+are compared by their worst-case calendar time over a whole year (``clock.worst_case_elapsed``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from . import clock as biz
+from .availability import SHORTEST_MONTH_DAYS, allowed_downtime, share_of
+from .formatting import format_duration, format_minutes, format_percentage, format_timedelta
+from .model import CALENDAR, Policy
+from .source import PolicyError, PolicySource, format_path
+from .units import Duration, NoDeadline
+
+KeyPath = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A target as the checks compare it: where it is, its value and the clock it counts on."""
+
+    path: KeyPath
+    value: Duration | NoDeadline
+    clock: str
+
+    def describe(self, policy: Policy) -> str:
+        if isinstance(self.value, NoDeadline):
+            return f"{format_path(self.path)} (when complete)"
+        return f"{format_path(self.path)} ({format_duration(policy, self.value, self.clock)})"
+
+
+class Checker:
+    """Runs every invariant over ``years`` (the DST calendars the policy must hold in)."""
+
+    def __init__(self, policy: Policy, source: PolicySource, years: Sequence[int]) -> None:
+        self.policy = policy
+        self.source = source
+        self.years = tuple(years)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def working_time(self, span: Span) -> timedelta | None:
+        if isinstance(span.value, NoDeadline):
+            return None
+        if span.clock == CALENDAR:
+            return span.value.fixed()
+        schedule = self.policy.clock(span.clock)
+        return span.value.on_business_clock(schedule.day_minutes(), schedule.week_minutes())
+
+    def worst_case(self, span: Span) -> timedelta | None:
+        """The longest calendar time the target can take; None when it has no deadline."""
+        working = self.working_time(span)
+        if working is None or span.clock == CALENDAR:
+            return working
+        schedule = self.policy.clock(span.clock)
+        return max(biz.worst_case_elapsed(working, schedule, year) for year in self.years)
+
+    def looser(self, a: Span, b: Span) -> bool:
+        """Whether ``a`` allows more time than ``b``."""
+        if a.clock == b.clock:
+            first, second = self.working_time(a), self.working_time(b)
+        else:
+            first, second = self.worst_case(a), self.worst_case(b)
+        if first is None:
+            return second is not None
+        return second is not None and first > second
+
+    def compare_note(self, a: Span, b: Span) -> str:
+        if a.clock == b.clock:
+            return ""
+        worst_a, worst_b = self.worst_case(a), self.worst_case(b)
+        return (
+            f"; compared on the calendar at their worst over {self._years_text()}: "
+            f"{_maybe(worst_a)} against {_maybe(worst_b)}"
+        )
+
+    def _years_text(self) -> str:
+        return ", ".join(str(year) for year in self.years)
+
+    def error(self, path: KeyPath, message: str) -> PolicyError:
+        return self.source.error(path, message)
+
+    # -- the invariants ----------------------------------------------------------------------
+
+    def sla_spans(self) -> Iterator[tuple[str, str, Span, Span]]:
+        for sla_id, sla in self.policy.slas.items():
+            for sev_id in self.policy.severities:
+                targets = sla.targets[sev_id]
+                base = ("slas", sla_id, "targets", sev_id)
+                response, resolution = (
+                    Span(
+                        (*base, kind),
+                        getattr(targets, kind).within,
+                        self.policy.target_clock(sla, getattr(targets, kind)),
+                    )
+                    for kind in ("response", "resolution")
+                )
+                yield sla_id, sev_id, response, resolution
+
+    def response_not_after_resolution(self) -> Iterator[PolicyError]:
+        for _, _, response, resolution in self.sla_spans():
+            if self.looser(response, resolution):
+                yield self.error(
+                    response.path,
+                    f"response {response.describe(self.policy)} is later than resolution "
+                    f"{resolution.describe(self.policy)}{self.compare_note(response, resolution)}",
+                )
+
+    def severities_ordered(self) -> Iterator[PolicyError]:
+        by_sla: dict[str, list[tuple[Span, Span]]] = {}
+        for sla_id, _, response, resolution in self.sla_spans():
+            by_sla.setdefault(sla_id, []).append((response, resolution))
+        for rows in by_sla.values():
+            for higher, lower in itertools.pairwise(rows):
+                for high, low in zip(higher, lower, strict=True):
+                    if self.looser(high, low):
+                        yield self.error(
+                            high.path,
+                            f"a higher severity must not be looser than a lower one: "
+                            f"{high.describe(self.policy)} allows more time than "
+                            f"{low.describe(self.policy)}{self.compare_note(high, low)}",
+                        )
+
+    def internal_within_contract(self) -> Iterator[PolicyError]:
+        internal = self.policy.internal
+        first = Span(
+            ("internal", "first_response", "within"),
+            internal.first_response.within,
+            internal.first_response.clock,
+        )
+        resolution = Span(
+            ("internal", "resolution", "average_within"),
+            internal.resolution.average_within,
+            internal.resolution.clock,
+        )
+        for _, _, response_span, resolution_span in self.sla_spans():
+            for ours, theirs in ((first, response_span), (resolution, resolution_span)):
+                if isinstance(theirs.value, NoDeadline):
+                    continue
+                if self.looser(ours, theirs):
+                    yield self.error(
+                        ours.path,
+                        f"an internal target must not be looser than the contract: "
+                        f"{ours.describe(self.policy)} allows more time than "
+                        f"{theirs.describe(self.policy)}{self.compare_note(ours, theirs)}",
+                    )
+
+    def internal_within_individual(self) -> Iterator[PolicyError]:
+        internal, individual = self.policy.internal, self.policy.individual
+        pairs = (
+            (
+                Span(
+                    ("internal", "first_response", "within"),
+                    internal.first_response.within,
+                    internal.first_response.clock,
+                ),
+                Span(
+                    ("individual", "first_response", "within"),
+                    individual.first_response.within,
+                    individual.first_response.clock,
+                ),
+            ),
+            (
+                Span(
+                    ("internal", "resolution", "average_within"),
+                    internal.resolution.average_within,
+                    internal.resolution.clock,
+                ),
+                Span(
+                    ("individual", "resolution", "average_within"),
+                    individual.resolution.average_within,
+                    individual.resolution.clock,
+                ),
+            ),
+        )
+        for team, engineer in pairs:
+            if self.looser(team, engineer):
+                yield self.error(
+                    team.path,
+                    f"a team target must be no looser than the individual targets it rolls up: "
+                    f"{team.describe(self.policy)} allows more time than "
+                    f"{engineer.describe(self.policy)}{self.compare_note(team, engineer)}",
+                )
+
+    def window_covers_working_hours(self) -> Iterator[PolicyError]:
+        """The internal first-response window must cover every contractual clock, every day."""
+        window_id = self.policy.internal.first_response.clock
+        if window_id == CALENDAR:
+            return
+        window = self.policy.clock(window_id)
+        for clock_id in dict.fromkeys(sla.clock for sla in self.policy.slas.values()):
+            if clock_id in (CALENDAR, window_id):
+                continue
+            hours = self.policy.clock(clock_id)
+            gaps = [gap for year in self.years for gap in uncovered(hours, window, year)]
+            if gaps:
+                yield self.error(
+                    ("schedules", window_id),
+                    describe_gaps(window_id, clock_id, hours, gaps, self.years),
+                )
+
+    def maintenance_fits_availability(self) -> Iterator[PolicyError]:
+        for plan_id, plan in self.policy.plans.items():
+            if plan.maintenance is None or plan.availability is None:
+                continue
+            downtime = plan.maintenance.max_downtime.fixed()
+            budget = allowed_downtime(plan.availability, SHORTEST_MONTH_DAYS)
+            if downtime > budget:
+                yield self.error(
+                    ("plans", plan_id, "maintenance", "max_downtime"),
+                    f"one maintenance window ({format_timedelta(downtime)}) is more than the "
+                    f"downtime plans.{plan_id}.availability "
+                    f"({format_percentage(plan.availability)}) allows in a "
+                    f"{SHORTEST_MONTH_DAYS}-day month ({format_timedelta(budget)}, "
+                    f"{share_of(downtime, budget):.0%} used)",
+                )
+
+    def all(self) -> list[PolicyError]:
+        checks: Iterable[Callable[[], Iterator[PolicyError]]] = (
+            self.response_not_after_resolution,
+            self.severities_ordered,
+            self.internal_within_contract,
+            self.internal_within_individual,
+            self.window_covers_working_hours,
+            self.maintenance_fits_availability,
+        )
+        return sorted({error for check in checks for error in check()})
+
+
+def _maybe(delta: timedelta | None) -> str:
+    return "no deadline" if delta is None else format_timedelta(delta)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Part of a local day's working hours that the window does not cover (UTC instants)."""
+
+    day: date
+    start: datetime
+    end: datetime
+
+
+def uncovered(hours: biz.Schedule, window: biz.Schedule, year: int) -> Iterator[Gap]:
+    """Every stretch of ``hours`` in ``year`` (its local calendar) outside ``window``."""
+    day = date(year, 1, 1)
+    while day.year == year:
+        for start, end in biz.open_intervals_on(day, hours):
+            for gap_start, gap_end in _subtract((start, end), window):
+                yield Gap(day, gap_start, gap_end)
+        day += timedelta(days=1)
+
+
+def _subtract(
+    interval: tuple[datetime, datetime], window: biz.Schedule
+) -> Iterator[tuple[datetime, datetime]]:
+    start, end = interval
+    cursor = start
+    for open_start, open_end in biz.open_segments(start, end, window):
+        if open_start > cursor:
+            yield cursor, open_start
+        cursor = max(cursor, open_end)
+    if cursor < end:
+        yield cursor, end
+
+
+def describe_gaps(
+    window_id: str, clock_id: str, hours: biz.Schedule, gaps: list[Gap], years: Sequence[int]
+) -> str:
+    total = sum((gap.end - gap.start for gap in gaps), timedelta())
+    days = sorted({gap.day for gap in gaps})
+    first = gaps[0]
+    local_start = first.start.astimezone(hours.zone)
+    local_end = first.end.astimezone(hours.zone)
+    span = ", ".join(str(year) for year in years)
+    return (
+        f"the {window_id} window does not cover the {clock_id} hours on {len(days)} days in "
+        f"{span} ({format_timedelta(total)} in all), first on {first.day.isoformat()} "
+        f"{_hm(local_start)}–{_hm(local_end)} {hours.zone.key} "
+        f"({_hm(first.start)}–{_hm(first.end)} UTC); define both in the same zone, or make "
+        f"the window cover the hours in every daylight-saving regime"
+    )
+
+
+def _hm(moment: datetime) -> str:
+    return format_minutes(moment.hour * 60 + moment.minute)
+
+
+def check_policy(policy: Policy, source: PolicySource, years: Sequence[int]) -> list[PolicyError]:
+    """Every invariant's errors, sorted by file and line."""
+    return Checker(policy, source, years).all()

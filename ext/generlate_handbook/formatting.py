@@ -1,0 +1,218 @@
+"""Policy values in the words a reader sees: "99.5%", "24 working hours (3 business days)".
+
+:func:`resolve` walks a dotted key path through the typed model (``plans.managed.availability``)
+and remembers the clock in force on the way, so a duration is worded on the clock it counts on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from .model import (
+    CALENDAR,
+    Exclusion,
+    Plan,
+    Policy,
+    ScheduleSpec,
+    Severity,
+    Sla,
+    Target,
+)
+from .timezones import reader_name
+from .units import Count, Duration, DurationUnit, NoDeadline, Percentage
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class KeyPathError(LookupError):
+    """A key path that names nothing in the policy."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    value: Any
+    clock: str  # the clock in force where the value sits: a schedule id or "calendar"
+    path: str
+
+
+def resolve(policy: Policy, key_path: str) -> Resolved:
+    """Find ``key_path`` in the policy; :class:`KeyPathError` says where the path went wrong."""
+    parts = [part for part in key_path.strip().split(".")]
+    if not key_path.strip() or any(not part for part in parts):
+        raise KeyPathError(
+            f"{key_path!r} is not a dotted key path such as plans.managed.availability"
+        )
+    current: Any = policy
+    clock = CALENDAR
+    walked: list[str] = []
+    for part in parts:
+        options = _children(current)
+        if part not in options:
+            where = ".".join(walked) or "the policy"
+            known = ", ".join(options) or "nothing: it is a single value"
+            raise KeyPathError(
+                f"{'.'.join([*walked, part])!r}: {where} has no {part!r} (it has {known})"
+            )
+        current = options[part]
+        walked.append(part)
+        if isinstance(getattr(current, "clock", None), str):
+            clock = current.clock  # a target's own clock, or its SLA's
+    return Resolved(current, clock, ".".join(parts))
+
+
+def _children(node: Any) -> dict[str, Any]:
+    if isinstance(node, BaseModel):
+        return {
+            (field.alias or name): getattr(node, name)
+            for name, field in type(node).model_fields.items()
+        }
+    if isinstance(node, dict):
+        return {str(key): value for key, value in node.items()}
+    return {}
+
+
+def format_resolved(policy: Policy, resolved: Resolved) -> str:
+    """The reader's wording of a resolved value."""
+    return format_value(policy, resolved.value, resolved.clock)
+
+
+def format_value(policy: Policy, value: Any, clock: str = CALENDAR) -> str:
+    match value:
+        case Duration():
+            return format_duration(policy, value, clock)
+        case NoDeadline():
+            return "when complete"
+        case Target():
+            return format_value(policy, value.within, clock)
+        case Percentage():
+            return format_percentage(value)
+        case Count():
+            return format_count(value)
+        case ScheduleSpec():
+            return format_schedule(value)
+        case Severity() | Plan() | Exclusion() | Sla():
+            return value.name
+        case list() if all(isinstance(item, str) for item in value):
+            return join_words(value)
+        case str():
+            return value.strip()
+        case date():
+            return value.isoformat()
+        case BaseModel() if hasattr(value, "within") or hasattr(value, "average_within"):
+            inner = getattr(value, "within", None) or value.average_within
+            return format_value(policy, inner, clock)
+        case BaseModel() if hasattr(value, "at_most"):
+            return format_value(policy, value.at_most, clock)
+    raise KeyPathError(
+        f"{type(value).__name__} has no single reader-facing value; name one of its keys"
+    )
+
+
+def _number(value: Decimal | float) -> str:
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
+
+
+def plural(amount: Decimal | float | int, word: str) -> str:
+    """``plural(1, "working hour")`` -> ``1 working hour``; only the noun's head is pluralised."""
+    head, _, tail = word.partition(" in ") if " in " in word else (word, "", "")
+    if Decimal(str(amount)) != 1:
+        head = head if head.endswith("s") else f"{head}s"
+    text = f"{_number(amount)} {head}"
+    return f"{text} in {tail}" if tail else text
+
+
+def format_duration(policy: Policy, duration: Duration, clock: str) -> str:
+    """Calendar: ``24 hours``. Business: ``24 working hours (3 business days)``."""
+    unit = duration.unit
+    if clock == CALENDAR or clock not in policy.schedules:
+        return plural(duration.amount, unit.value)
+    spec = policy.schedules[clock]
+    schedule = spec.clock
+    hours_word = spec.hour_unit
+    day_minutes, week_minutes = schedule.day_minutes(), schedule.week_minutes()
+    working = duration.on_business_clock(day_minutes, week_minutes)
+    hours = Decimal(working.total_seconds()) / 3600
+    if unit.is_business:
+        return f"{plural(duration.amount, unit.value)} ({plural(hours, hours_word)})"
+    if unit is DurationUnit.MINUTE:
+        return plural(duration.amount, f"minute{'' if duration.amount == 1 else 's'}")
+    text = plural(hours, hours_word)
+    if day_minutes and working >= timedelta(minutes=day_minutes):
+        weeks = Decimal(working.total_seconds() / 60) / week_minutes
+        days = Decimal(working.total_seconds() / 60) / day_minutes
+        if weeks == weeks.to_integral_value():
+            return f"{text} ({plural(weeks, 'business week')})"
+        if days == days.to_integral_value():
+            return f"{text} ({plural(days, 'business day')})"
+    return text
+
+
+def format_percentage(value: Percentage) -> str:
+    return f"{_number(value.value)}%"
+
+
+def format_count(value: Count) -> str:
+    if value.low == value.high:
+        return plural(value.low, value.noun)
+    return f"{value.low}–{value.high} {value.noun}s"
+
+
+def format_minutes(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def format_days(days: list[int]) -> str:
+    """``[0, 1, 2, 3, 4]`` -> ``Monday–Friday``; gaps are listed."""
+    runs: list[list[int]] = []
+    for day in sorted(days):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = [
+        DAY_NAMES[run[0]] if len(run) == 1 else f"{DAY_NAMES[run[0]]}–{DAY_NAMES[run[-1]]}"
+        for run in runs
+    ]
+    return join_words(parts)
+
+
+def format_schedule(spec: ScheduleSpec) -> str:
+    """``09:00–17:00 Pacific Time, Monday–Friday``; differing days are grouped by hours."""
+    by_hours: dict[str, list[int]] = {}
+    for day, pairs in spec.clock.hours.items():
+        hours = ", ".join(f"{format_minutes(a)}–{format_minutes(b)}" for a, b in pairs)
+        by_hours.setdefault(hours, []).append(day)
+    zone = reader_name(spec.zone)
+    groups = [f"{hours} {zone}, {format_days(days)}" for hours, days in by_hours.items()]
+    return "; ".join(groups)
+
+
+def format_timedelta(delta: timedelta) -> str:
+    """``3 hours 36 minutes``; seconds are shown only below an hour."""
+    seconds = round(delta.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(plural(days, "day"))
+    if hours:
+        parts.append(plural(hours, "hour"))
+    if minutes:
+        parts.append(plural(minutes, "minute"))
+    if secs and not days and not hours:
+        parts.append(plural(secs, "second"))
+    return " ".join(parts) or "0 minutes"
+
+
+def join_words(items: list[str]) -> str:
+    """``["a", "b", "c"]`` -> ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"

@@ -1,0 +1,232 @@
+"""The typed policy model: the only code that knows the shape of ``policy/*.yaml``.
+
+Structure (unknown keys, missing keys, types) is checked by pydantic; values with units are
+parsed by :mod:`.units`. Cross-references between sections (a plan's SLA, a target's clock) are
+resolved in :mod:`.load`, which also turns every error into a located :class:`PolicyError`.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from datetime import date
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    field_validator,
+)
+
+from . import units
+from .clock import Schedule
+from .timezones import parse_zone
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Duration = Annotated[units.Duration, PlainValidator(units.parse_duration)]
+Deadline = Annotated[units.Duration | units.NoDeadline, PlainValidator(units.parse_deadline)]
+Percentage = Annotated[units.Percentage, PlainValidator(units.parse_percentage)]
+Count = Annotated[units.Count, PlainValidator(units.parse_count)]
+Zone = Annotated[ZoneInfo, PlainValidator(parse_zone)]
+CALENDAR = "calendar"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, populate_by_name=True
+    )
+
+
+def _parse_intervals(value: object) -> tuple[tuple[int, int], ...]:
+    """``"09:00-17:00"`` or a list of them -> sorted minute pairs; overlaps are errors."""
+    items = value if isinstance(value, list) else [value]
+    pairs: list[tuple[int, int]] = []
+    for item in items:
+        if not isinstance(item, str) or item.count("-") != 1:
+            raise ValueError(f"expected an interval written HH:MM-HH:MM, got {item!r}")
+        start_text, end_text = (part.strip() for part in item.split("-"))
+        start, end = units.parse_hhmm(start_text), units.parse_hhmm(end_text)
+        if end <= start:
+            raise ValueError(f"{item!r}: the end {end_text} is not after the start {start_text}")
+        pairs.append((start, end))
+    pairs.sort()
+    for (_, end), (start, _) in itertools.pairwise(pairs):
+        if start < end:
+            raise ValueError(f"intervals {value!r} overlap")
+    return tuple(pairs)
+
+
+Intervals = Annotated[tuple[tuple[int, int], ...], PlainValidator(_parse_intervals)]
+
+
+class Holiday(Model):
+    date: date
+    name: str = ""
+
+
+class ScheduleSpec(Model):
+    """Open hours: an IANA zone plus per-weekday intervals; unlisted days are closed."""
+
+    name: Text
+    description: str = ""
+    unit: str = Field("", description="What one hour on this clock is called, e.g. 'working hour'")
+    zone: Zone
+    hours: dict[Weekday, Intervals]
+    holidays: list[date | Holiday] = []
+
+    @field_validator("hours")
+    @classmethod
+    def _some_hours(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if not value:
+            raise ValueError("a schedule needs open hours on at least one weekday")
+        return value
+
+    @functools.cached_property
+    def clock(self) -> Schedule:
+        """The schedule as the business-hours clock computes with it."""
+        return Schedule(
+            zone=self.zone,
+            hours={WEEKDAYS.index(day): pairs for day, pairs in self.hours.items()},
+            holidays=frozenset(
+                item.date if isinstance(item, Holiday) else item for item in self.holidays
+            ),
+            name=self.name,
+        )
+
+    @property
+    def hour_unit(self) -> str:
+        return self.unit or f"{self.name.lower()} hour"
+
+
+class Severity(Model):
+    name: Text
+    description: Text
+
+
+class Target(Model):
+    """A contractual target: how long, counted from what, and with what effort."""
+
+    within: Deadline
+    from_: str = Field("", alias="from")
+    effort: str = ""
+    clock: str | None = None
+
+
+class SeverityTargets(Model):
+    response: Target
+    resolution: Target
+
+
+class Sla(Model):
+    name: Text
+    clock: Text
+    applies_to: Text
+    excludes: list[Id] = []
+    targets: dict[Id, SeverityTargets]
+
+
+class Maintenance(Model):
+    notice: Duration
+    max_downtime: Duration
+
+
+class Plan(Model):
+    name: Text
+    audience: Text
+    sla: Id
+    maintenance: Maintenance | None = None
+    availability: Percentage | None = None
+
+
+class Exclusion(Model):
+    name: Text
+    reason: str = ""
+
+
+class CustomAgreements(Model):
+    plans: list[Text]
+    rule: Text
+
+
+class ClockedTarget(Model):
+    """A target counted on a named clock (a schedule id, or ``calendar``)."""
+
+    within: Duration
+    clock: Text = CALENDAR
+    priority: str = ""
+
+
+class AverageTarget(Model):
+    average_within: Duration
+    clock: Text = CALENDAR
+
+
+class Limit(Model):
+    at_most: Duration
+    clock: Text = CALENDAR
+
+
+class Attainment(Model):
+    sla_response: Percentage
+    sla_resolution: Percentage
+
+
+class ShareLimit(Model):
+    at_most: Percentage
+    per: Literal["day", "week", "month", "quarter", "year"]
+
+
+class Internal(Model):
+    first_response: ClockedTarget
+    resolution: AverageTarget
+    attainment: Attainment
+    engineering_help: ShareLimit
+
+
+class NewCases(Model):
+    per_day: Count
+    per_week: Count
+
+
+class CountLimit(Model):
+    at_most: Count
+
+
+class Individual(Model):
+    ramp_up: Duration
+    new_cases: NewCases
+    first_response: ClockedTarget
+    reply_gap: Limit
+    resolution: AverageTarget
+    active_cases: CountLimit
+
+
+class Policy(Model):
+    """The whole support policy."""
+
+    schedules: dict[Id, ScheduleSpec]
+    severities: dict[Id, Severity] = Field(min_length=1)
+    slas: dict[Id, Sla]
+    plans: dict[Id, Plan]
+    exclusions: dict[Id, Exclusion] = {}
+    custom_agreements: CustomAgreements
+    internal: Internal
+    individual: Individual
+    kpis: list[Text] = []
+
+    def clock(self, name: str) -> Schedule:
+        """A clock by name: a schedule id, or ``calendar``."""
+        return Schedule.calendar() if name == CALENDAR else self.schedules[name].clock
+
+    def sla_for(self, plan_id: str) -> Sla:
+        return self.slas[self.plans[plan_id].sla]
+
+    def target_clock(self, sla: Sla, target: Target) -> str:
+        return target.clock or sla.clock

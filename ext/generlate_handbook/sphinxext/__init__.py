@@ -1,0 +1,46 @@
+"""Sphinx extension: render the support policy into the handbook.
+
+Add ``generlate_handbook.sphinxext`` to ``extensions`` and set ``policy_dir`` (relative to
+``conf.py``). One small module per feature, each with its ``setup_*`` function:
+
+- ``{policy}`key.path``` role: one value in prose (:mod:`.role`);
+- ``sla-table`` directive: a plan's SLA table (:mod:`.sla_table`);
+- ``support-hours`` directive: schedules in several zones, per DST regime (:mod:`.support_hours`);
+- ``availability-budget`` directive: downtime allowed per period (:mod:`.availability_budget`);
+- ``sla-examples`` directive: worked due dates computed by the clock (:mod:`.sla_examples`);
+- ``policy-list`` directive: a list from the policy as bullets (:mod:`.policy_list`).
+
+Warnings have type ``policy`` (suppress with ``suppress_warnings = ["policy.key"]`` etc.).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from .availability_budget import setup_availability_budget
+from .common import setup_policy_loading
+from .policy_list import setup_policy_list
+from .role import setup_role
+from .sla_examples import setup_sla_examples
+from .sla_table import setup_sla_table
+from .support_hours import setup_support_hours
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    setup_policy_loading(app)
+    setup_role(app)
+    setup_sla_table(app)
+    setup_support_hours(app)
+    setup_availability_budget(app)
+    setup_sla_examples(app)
+    setup_policy_list(app)
+    return {
+        "version": "1",
+        "env_version": 1,
+        # Tested with -j 2 (tests/test_sphinxext.py): directives keep no state of their own in
+        # the environment, and Sphinx merges each document's noted dependencies.
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

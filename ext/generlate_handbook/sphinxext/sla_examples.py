@@ -1,0 +1,109 @@
+"""The ``sla-examples`` directive: worked due dates, computed by the clock at build time.
+
+Editors choose the tickets; the deadlines are computed, so they can never drift from the policy::
+
+    ```{sla-examples} self-hosted
+    :severity: sev1
+    2026-10-30T16:00:00-07:00 Opened on a Friday afternoon
+    2026-10-31T10:00:00-07:00 Opened on a Saturday morning
+    ```
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+
+from .. import clock as biz
+from ..deadlines import Deadline, UnknownIdError, ticket_deadlines
+from .common import PolicyDirective, build_table, paragraph
+
+
+def _when(moment: datetime, zone: ZoneInfo) -> nodes.Node:
+    local = moment.astimezone(zone)
+    utc = moment.astimezone(ZoneInfo("UTC"))
+    container = nodes.container()
+    container += paragraph(f"{local:%a %-d %b %Y, %H:%M} {local.tzname()}")
+    container += paragraph(f"{utc:%a %-d %b, %H:%M} UTC", classes=["policy-utc"])
+    return container
+
+
+def _deadline_cell(deadline: Deadline, zone: ZoneInfo) -> nodes.Node | str:
+    if deadline.due is None:
+        return f"No deadline ({deadline.target})"
+    return _when(deadline.due, zone)
+
+
+class SlaExamples(PolicyDirective):
+    """``{sla-examples} PLAN``; content: one ticket per line, ``ISO8601-TIME label``."""
+
+    required_arguments = 1
+    has_content = True
+    option_spec: ClassVar[dict] = {"severity": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        loaded = self.policy_loaded()
+        if loaded is None:
+            return []
+        policy = loaded.policy
+        plan_id = self.arguments[0].strip()
+        severity = self.options.get("severity", next(iter(policy.severities))).strip()
+        rows: list[list[nodes.Node | str]] = []
+        zone: ZoneInfo | None = None
+        for offset, line in enumerate(self.content):
+            if not line.strip():
+                continue
+            stamp, _, label = line.strip().partition(" ")
+            try:
+                ticket = ticket_deadlines(policy, plan_id, severity, datetime.fromisoformat(stamp))
+            except (UnknownIdError, biz.NaiveDatetimeError) as error:
+                self.warn(f"sla-examples: {str(error).strip(chr(39) + chr(34))}", "example")
+                return []
+            except ValueError:
+                self.warn(
+                    f"sla-examples line {offset + 1}: {stamp!r} is not an ISO 8601 time "
+                    "with a UTC offset, such as 2026-10-30T16:00:00-07:00",
+                    "example",
+                )
+                return []
+            zone = policy.clock(ticket.response.clock).zone
+            rows.append(
+                [
+                    label.strip() or stamp,
+                    _when(ticket.opened, zone),
+                    _deadline_cell(ticket.response, zone),
+                    _deadline_cell(ticket.resolution, zone),
+                    _deadline_cell(ticket.internal_response, zone),
+                ]
+            )
+        if not rows or zone is None:
+            self.warn(
+                "sla-examples needs at least one ticket: a line 'ISO8601-TIME label'", "example"
+            )
+            return []
+        header = [
+            "Ticket",
+            "Opened",
+            "Response due",
+            "Resolution due",
+            "Internal first response due",
+        ]
+        title = (
+            f"{policy.plans[plan_id].name}, {policy.severities[severity].name}: response "
+            f"{ticket.response.target}, resolution {ticket.resolution.target}, internal "
+            f"first response {ticket.internal_response.target}"
+        )
+        table = build_table(
+            header, rows, widths=[24, 19, 19, 19, 19], title=title, classes=["sla-examples"]
+        )
+        self.set_source_info(table)
+        return [table]
+
+
+def setup_sla_examples(app: Sphinx) -> None:
+    app.add_directive("sla-examples", SlaExamples)

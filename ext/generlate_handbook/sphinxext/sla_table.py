@@ -1,0 +1,92 @@
+"""The ``sla-table`` directive: one plan's contractual SLA as a table, from the policy.
+
+Each severity row carries a stable anchor, ``sla-<plan>-<severity>``, that pages can link to
+(``[Severity 1](slas.md#sla-self-hosted-sev1)`` or ``{ref}`text <sla-self-hosted-sev1>```).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+
+from ..formatting import format_duration, format_schedule
+from ..model import CALENDAR, Policy, Sla, Target
+from ..units import NoDeadline
+from .common import PolicyDirective, build_table
+
+HEADER = ["Severity", "Description", "Response time", "Resolution time"]
+
+
+def target_text(policy: Policy, sla: Sla, target: Target) -> str:
+    """``Within 24 working hours (3 business days) of becoming aware of the issue``."""
+    clock = policy.target_clock(sla, target)
+    if isinstance(target.within, NoDeadline):
+        text = "When complete"
+    else:
+        text = f"Within {format_duration(policy, target.within, clock)}"
+    if target.from_:
+        text += f" of {target.from_}"
+    if target.effort:
+        text += f", {target.effort}"
+    return f"{text}."
+
+
+def clock_caption(policy: Policy, sla: Sla) -> str:
+    if sla.clock == CALENDAR:
+        return "targets count calendar time"
+    spec = policy.schedules[sla.clock]
+    return f"targets count {spec.name.lower()}, {format_schedule(spec)}"
+
+
+class SlaTable(PolicyDirective):
+    """``{sla-table} PLAN``: the plan's SLA, one row per severity, highest first."""
+
+    required_arguments = 1
+    has_content = False
+    option_spec: ClassVar[dict] = {"class": directives.class_option}
+
+    def run(self) -> list[nodes.Node]:
+        loaded = self.policy_loaded()
+        if loaded is None:
+            return []
+        policy = loaded.policy
+        plan_id = self.arguments[0].strip()
+        if plan_id not in policy.plans:
+            self.warn(f"unknown plan {plan_id!r} (known: {', '.join(policy.plans)})", "plan")
+            return []
+        plan, sla = policy.plans[plan_id], policy.sla_for(plan_id)
+        rows: list[list[nodes.Node | str]] = []
+        anchors = []
+        for sev_id, severity in policy.severities.items():
+            targets = sla.targets[sev_id]
+            name = nodes.paragraph("", "", nodes.strong(severity.name, severity.name))
+            rows.append(
+                [
+                    name,
+                    severity.description,
+                    target_text(policy, sla, targets.response),
+                    target_text(policy, sla, targets.resolution),
+                ]
+            )
+            anchors.append(f"sla-{plan_id}-{sev_id}")
+        table = build_table(
+            HEADER,
+            rows,
+            widths=[14, 42, 22, 22],
+            title=f"{plan.name}: {clock_caption(policy, sla)}",
+            classes=["sla-table", *self.options.get("class", [])],
+            row_ids=anchors,
+        )
+        self.set_source_info(table)
+        for row, anchor in zip(table.findall(nodes.row), [None, *anchors], strict=False):
+            if anchor:
+                row["names"].append(anchor)
+                self.state.document.note_explicit_target(row)
+        return [table]
+
+
+def setup_sla_table(app: Sphinx) -> None:
+    app.add_directive("sla-table", SlaTable)

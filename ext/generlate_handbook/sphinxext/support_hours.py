@@ -1,0 +1,83 @@
+"""The ``support-hours`` directive: schedules in their own zone and others, per DST regime."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+
+from ..formatting import format_schedule
+from ..timezones import parse_zone, reader_name
+from ..windows import regimes
+from .common import PolicyDirective, build_table, paragraph
+
+
+def _words(argument: str | None) -> list[str]:
+    return (argument or "").replace(",", " ").split()
+
+
+class SupportHours(PolicyDirective):
+    """``{support-hours}`` with ``:schedules: a b``, ``:zones: UTC Europe/London``, ``:year:``."""
+
+    option_spec: ClassVar[dict] = {
+        "schedules": directives.unchanged,
+        "zones": directives.unchanged,
+        "year": directives.positive_int,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        loaded = self.policy_loaded()
+        if loaded is None:
+            return []
+        policy = loaded.policy
+        schedule_ids = _words(self.options.get("schedules")) or list(policy.schedules)
+        zones = []
+        for key in _words(self.options.get("zones")) or ["UTC"]:
+            try:
+                zones.append(parse_zone(key))
+            except ValueError as error:
+                self.warn(f"support-hours :zones: {error}", "zone")
+                return []
+        # The year's DST dates are part of the page; a build in a new year shows the new dates.
+        year = self.options.get("year") or date.today().year
+        result: list[nodes.Node] = []
+        for schedule_id in schedule_ids:
+            if schedule_id not in policy.schedules:
+                known = ", ".join(policy.schedules)
+                self.warn(f"unknown schedule {schedule_id!r} (known: {known})", "schedule")
+                continue
+            spec = policy.schedules[schedule_id]
+            header = [f"Dates in {year}"] + [
+                f"{reader_name(zone)} ({zone.key})" if reader_name(zone) != zone.key else zone.key
+                for zone in (spec.zone, *zones)
+            ]
+            rows: list[list[nodes.Node | str]] = []
+            for regime in regimes(spec.clock, zones, year):
+                dates = f"{regime.first:%-d %b} – {regime.last:%-d %b}"
+                cells = [
+                    f"{cell} {abbr}" if abbr and abbr != "UTC" else cell
+                    for cell, abbr in zip(regime.cells, regime.abbreviations, strict=True)
+                ]
+                rows.append([dates, *cells])
+            intro = paragraph(
+                f"{spec.name}: {format_schedule(spec)}."
+                + (f" {spec.description.strip()}" if spec.description else "")
+            )
+            table = build_table(
+                header,
+                rows,
+                widths=[20] + [80 // (len(zones) + 1)] * (len(zones) + 1),
+                title=f"{spec.name} in {year}, by daylight-saving period",
+                classes=["support-hours"],
+            )
+            table["ids"].append(f"hours-{schedule_id}")
+            self.set_source_info(table)
+            result += [intro, table]
+        return result
+
+
+def setup_support_hours(app: Sphinx) -> None:
+    app.add_directive("support-hours", SupportHours)
