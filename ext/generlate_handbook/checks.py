@@ -279,8 +279,9 @@ def describe_gaps(
     local_end = first.end.astimezone(hours.zone)
     span = ", ".join(str(year) for year in years)
     return (
-        f"the {window_id} window does not cover the {clock_id} hours on {len(days)} days in "
-        f"{span} ({format_timedelta(total)} in all), first on {first.day.isoformat()} "
+        f"the {window_id} schedule does not cover the {clock_id} schedule on {len(days)} days "
+        f"in {span} ({format_timedelta(total, use_days=False)} in all), first on "
+        f"{first.day.isoformat()} "
         f"{_hm(local_start)}–{_hm(local_end)} {hours.zone.key} "
         f"({_hm(first.start)}–{_hm(first.end)} UTC); define both in the same zone, or make "
         f"the window cover the hours in every daylight-saving regime"

@@ -137,7 +137,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
             print(
                 f"    counts {local_start:%a %Y-%m-%d %H:%M}–{local_end:%H:%M} "
                 f"{local_end.tzname()}  {format_timedelta(end - start):>20}  "
-                f"(total {format_timedelta(total)})"
+                f"(total {format_timedelta(total, use_days=False)})"
             )
     return 0
 

@@ -193,10 +193,10 @@ def format_schedule(spec: ScheduleSpec) -> str:
     return "; ".join(groups)
 
 
-def format_timedelta(delta: timedelta) -> str:
-    """``3 hours 36 minutes``; seconds are shown only below an hour."""
+def format_timedelta(delta: timedelta, use_days: bool = True) -> str:
+    """``3 hours 36 minutes``; seconds only below an hour; ``use_days=False``: ``91 hours``."""
     seconds = round(delta.total_seconds())
-    days, rest = divmod(seconds, 86400)
+    days, rest = divmod(seconds, 86400) if use_days else (0, seconds)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     parts = []
