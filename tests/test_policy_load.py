@@ -100,8 +100,12 @@ MALFORMED = [
     ),
     (
         "unknown-time-zone",
-        [("    zone: America/Los_Angeles\n    hours:\n      mon: 09:00",
-          "    zone: America/Los_Angles\n    hours:\n      mon: 09:00")],
+        [
+            (
+                "    zone: America/Los_Angeles\n    hours:\n      mon: 09:00",
+                "    zone: America/Los_Angles\n    hours:\n      mon: 09:00",
+            )
+        ],
         "America/Los_Angles",
         "schedules.working-hours.zone",
         "unknown time zone 'America/Los_Angles': expected an IANA zone name; did you mean "
@@ -144,8 +148,12 @@ MALFORMED = [
     ),
     (
         "unknown-sla",
-        [("    audience: customers with managed instances\n    sla: standard",
-          "    audience: customers with managed instances\n    sla: premium")],
+        [
+            (
+                "    audience: customers with managed instances\n    sla: standard",
+                "    audience: customers with managed instances\n    sla: premium",
+            )
+        ],
         "sla: premium",
         "plans.managed.sla",
         "unknown SLA 'premium' (known: standard)",
@@ -195,8 +203,9 @@ def test_malformed_policy_gives_a_located_error(tmp_path, edits, needle, key_pat
 
 
 def test_duplicate_key_is_a_located_yaml_error(tmp_path):
-    folder = edited_policy(tmp_path / "policy", ("  sev2:\n    name: Severity 2",
-                                                 "  sev1:\n    name: Severity 2"))
+    folder = edited_policy(
+        tmp_path / "policy", ("  sev2:\n    name: Severity 2", "  sev1:\n    name: Severity 2")
+    )
     (error,) = errors_for(folder)
     assert f"support.yaml:{line_of(folder, '  sev1:', 2)}:" in error
     assert "duplicate key" in error
@@ -205,8 +214,10 @@ def test_duplicate_key_is_a_located_yaml_error(tmp_path):
 def test_targets_for_every_severity_are_required(tmp_path):
     folder = edited_policy(
         tmp_path / "policy",
-        ("  sev2:\n    name: Severity 2", "  sev3:\n    name: Severity 3\n    description: x\n"
-                                           "  sev2:\n    name: Severity 2"),
+        (
+            "  sev2:\n    name: Severity 2",
+            "  sev3:\n    name: Severity 3\n    description: x\n  sev2:\n    name: Severity 2",
+        ),
     )
     (error,) = errors_for(folder)
     assert f"support.yaml:{line_of(folder, '    targets:')}: slas.standard.targets: " in error
