@@ -103,7 +103,7 @@ def _time_patterns(minute: int) -> list[str]:
     twelve = hour % 12 or 12
     suffix = "a" if hour < 12 or hour == 24 else "p"
     forms += [
-        rf"{twelve}(?::{mins:02d})?\s*{suffix}\.?m\b\.?",
+        rf"{twelve}(?::{mins:02d})?\s*{suffix}(?:m\b|\.m\.)",
     ]
     return [rf"(?<![\d:]){form}(?![\d])" for form in forms]
 
