@@ -52,8 +52,9 @@ linkcheck: $(STAMP)  ## Check external links (cached; LINKCHECK_FRESH=1 ignores 
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## Benchmarks (not tests): the SLA clock against a minute-stepping reference
+bench: $(STAMP)  ## Benchmarks (not tests): SLA clock vs minute-stepping; build cost per page
 	$(BIN)/python -m generlate_handbook.bench
+	$(BIN)/python -m generlate_handbook.bench_build
 
 clean:  ## Remove build output (keeps .venv/)
 	rm -rf "$(BUILDDIR)"
