@@ -1,0 +1,316 @@
+"""The real handbook, built strictly once per test session, and its HTML checked.
+
+The build is ``make check``'s: ``sphinx-build -M html handbook OUT -n -W --keep-going -E`` run by
+the virtual environment's ``sphinx-build`` on a copy of handbook/ and policy/ (so concurrent
+edits cannot change the sources mid-build). Every test reads the one build.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import runpy
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from unittest import mock
+
+import pytest
+from bs4 import BeautifulSoup, Comment
+
+pytestmark = pytest.mark.sphinx  # pyproject: "builds a Sphinx project (slower)"
+
+REPO = Path(__file__).resolve().parent.parent
+HANDBOOK = REPO / "handbook"
+SKIPPED_DIRS = {"_build", "_links"}  # conf.py's exclude_patterns that hold files
+
+# The comments pydata-sphinx-theme's templates write into every page (whitespace normalised).
+# Nothing else may leave a comment in a page: a raw HTML comment in a page's source is hidden
+# editorial text (tests/test_pages.py forbids them in the sources; this checks the output).
+THEME_COMMENTS = {
+    "this give us a css class that will be invisible only if js is disabled",
+    "Loaded before other Sphinx assets",
+    "So that users can add custom icons",
+    "Pre-loaded scripts that we'll load fully later",
+    "# L10n: Setting the PST URL as an argument as this does not need to be localized",
+    "Scripts loaded after <body> so the DOM is not blocked",
+}
+
+# What the policy extension generates (all of it carries a class of its own, except the
+# support-hours intro paragraph: see strip_generated).
+GENERATED = "span.policy-value, table.policy-table, ul.policy-list"
+ROLE = re.compile(r"\{policy\}`[^`]*`")
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without HANDBOOK_* overrides: the build uses conf.py's defaults."""
+    return {key: value for key, value in os.environ.items() if not key.startswith("HANDBOOK_")}
+
+
+def source_pages() -> dict[str, Path]:
+    """docname -> source file, for every handbook/**/*.md Sphinx reads."""
+    pages = {}
+    for path in sorted(HANDBOOK.rglob("*.md")):
+        relative = path.relative_to(HANDBOOK)
+        if SKIPPED_DIRS.isdisjoint(relative.parts):
+            pages[relative.with_suffix("").as_posix()] = path
+    return pages
+
+
+def sphinx_build() -> list[str]:
+    script = Path(sys.executable).parent / "sphinx-build"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "sphinx"]
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path  # the copy's folder: handbook/, policy/, _build/
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def html_dir(self) -> Path:
+        return self.root / "_build" / "html"
+
+    def raw(self, docname: str) -> str:
+        return (self.html_dir / f"{docname}.html").read_text("utf-8")
+
+    def page(self, docname: str) -> BeautifulSoup:
+        return BeautifulSoup(self.raw(docname), "html.parser")
+
+    def built_pages(self) -> set[str]:
+        return {
+            path.relative_to(self.html_dir).with_suffix("").as_posix()
+            for path in self.html_dir.rglob("*.html")
+            if not {"_static", "_sources"} & set(path.relative_to(self.html_dir).parts)
+        } - {"genindex", "search"}
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Site:
+    root = tmp_path_factory.mktemp("handbook-build")
+    shutil.copytree(HANDBOOK, root / "handbook", ignore=shutil.ignore_patterns("_build"))
+    shutil.copytree(REPO / "policy", root / "policy")
+    command = [
+        *sphinx_build(),
+        *("-M", "html", "handbook", "_build"),
+        *("-n", "-W", "--keep-going", "-E"),
+    ]
+    result = subprocess.run(
+        command,
+        cwd=root,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return Site(root, result.returncode, result.stdout, result.stderr)
+
+
+@pytest.fixture(scope="session")
+def conf() -> dict:
+    """handbook/conf.py's settings, as the clean-environment build saw them."""
+    with mock.patch.dict(os.environ, clean_env(), clear=True):
+        return runpy.run_path(str(HANDBOOK / "conf.py"))
+
+
+def is_comment(text: object) -> bool:
+    return isinstance(text, Comment)
+
+
+def text_of(element: object) -> str:
+    return " ".join(element.get_text(" ").split())  # type: ignore[attr-defined]
+
+
+def article(soup: BeautifulSoup) -> BeautifulSoup:
+    found = soup.select_one("article.bd-article")
+    assert found is not None, "no article in the page"
+    return found
+
+
+PAGES = sorted(source_pages())
+
+
+# --- The build ---------------------------------------------------------------------------------
+
+
+def test_strict_build_succeeds_without_a_single_warning(site):
+    assert site.stderr == "", site.stderr
+    assert site.returncode == 0
+    lines = site.stdout.splitlines()
+    assert "build succeeded." in lines, site.stdout[-2000:]  # not "build succeeded, 1 warning."
+    assert not re.search(r"WARNING:|ERROR:|\d+ warnings?\b", site.stdout), site.stdout[-2000:]
+    # -E: every page was read, in this build.
+    assert f"updating environment: [new config] {len(PAGES)} added" in site.stdout
+
+
+def test_every_page_produced_an_html_page(site):
+    assert site.built_pages() == set(PAGES)
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_title_is_the_sources_heading(site, docname):
+    source = source_pages()[docname].read_text("utf-8")
+    heading = next(line[2:].strip() for line in source.splitlines() if line.startswith("# "))
+    h1 = article(site.page(docname)).find("h1")
+    for link in h1.select("a.headerlink"):
+        link.decompose()
+    assert text_of(h1) == heading
+
+
+# --- No stray text -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("docname", [*PAGES, "genindex", "search"])
+def test_only_the_themes_html_comments(site, docname):
+    raw = site.raw(docname)
+    comments = [" ".join(c.split()) for c in site.page(docname).find_all(string=is_comment)]
+    assert raw.count("<!--") == len(comments)  # none hidden where the parser would not see it
+    assert set(comments) <= THEME_COMMENTS, set(comments) - THEME_COMMENTS
+    assert comments, "the theme's comments are gone: check THEME_COMMENTS is still precise"
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_no_editor_notes(site, docname):
+    raw = site.raw(docname)
+    for note in ("TODO", "FIXME", "missing link"):
+        assert note.lower() not in raw.lower(), f"{docname}: {note!r} in the HTML"
+
+
+# --- Policy values -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_every_policy_role_rendered_a_value(site, docname):
+    source = source_pages()[docname].read_text("utf-8")
+    roles = [
+        role
+        for line in source.splitlines()
+        if not line.lstrip().startswith("%")  # MyST comments
+        for role in ROLE.findall(line)
+    ]
+    body = article(site.page(docname))
+    spans = body.select("span.policy-value")
+    assert len(spans) == len(roles), docname
+    assert all(text_of(span) for span in spans), f"{docname}: an empty policy value"
+    assert body.select(".policy-missing, .problematic, .system-message") == []
+
+
+def strip_generated(soup: BeautifulSoup) -> None:
+    """Remove everything the policy extension generated, in place."""
+    for table in soup.select("table.support-hours"):
+        # support-hours emits [intro paragraph, table]; the intro has no class of its own.
+        wrapper = (
+            table.parent if "pst-scrollable-table-container" in table.parent["class"] else table
+        )
+        intro = wrapper.find_previous_sibling()
+        name = text_of(table.select_one("caption .caption-text")).split(" in ")[0]
+        assert intro.name == "p" and text_of(intro).startswith(f"{name}: "), intro
+        intro.decompose()
+    for element in soup.select(GENERATED):
+        element.decompose()
+
+
+@pytest.fixture(scope="session")
+def figures(site) -> set[str]:
+    """Every policy figure the site shows: role values and generated cells with a digit in."""
+    found = set()
+    for docname in PAGES:
+        for element in site.page(docname).select("span.policy-value, table.policy-table td"):
+            text = text_of(element)
+            if re.search(r"\d", text):
+                found.add(text)
+    assert {"99.5%", "2 hours", "24 hours", "3 hours 36 minutes", "56%"} <= found
+    return found
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_no_hand_typed_policy_figure(site, figures, docname):
+    soup = site.page(docname)
+    strip_generated(soup)
+    # Prose has no figures at all: "P0" (an incident priority) is the one exception.
+    prose = re.sub(r"\bP0\b", "", text_of(article(soup)))
+    assert not re.search(r"\d", prose), f"{docname}: a figure outside the generated elements"
+    # Nor does anything else in the page (head, navigation, attributes, scripts).
+    rest = str(soup)
+    for figure in figures:
+        assert figure not in rest, f"{docname}: {figure!r} outside the generated elements"
+
+
+def test_the_availability_figure_is_only_where_the_extension_put_it(site):
+    soup = site.page("customer-support/slas")
+    total = site.raw("customer-support/slas").count("99.5%")
+    generated = sum(str(element).count("99.5%") for element in soup.select(GENERATED))
+    assert total == generated == 2  # the role's span and the budget table's caption
+
+
+# --- The SLA page ------------------------------------------------------------------------------
+
+
+def test_sla_page_has_one_sla_table_per_plan_in_tabs(site):
+    soup = site.page("customer-support/slas")
+    (tab_set,) = soup.select("div.sd-tab-set")
+    labels = [text_of(label) for label in tab_set.select("label.sd-tab-label")]
+    assert labels == ["Self-hosted", "Managed"]
+    contents = tab_set.select("div.sd-tab-content")
+    assert len(contents) == 2
+    anchors = []
+    for content in contents:
+        (table,) = content.select("table.sla-table")
+        assert [text_of(th) for th in table.select("thead th")] == [
+            "Severity",
+            "Description",
+            "Response time",
+            "Resolution time",
+        ]
+        anchors.append([row["id"] for row in table.select("tbody tr")])
+    assert anchors == [
+        ["sla-self-hosted-sev1", "sla-self-hosted-sev2"],
+        ["sla-managed-sev1", "sla-managed-sev2"],
+    ]
+    # The managed tab also carries the availability budget.
+    assert contents[1].select("table#availability-managed")
+    assert soup.select("table#hours-working-hours") and soup.select("table#hours-support-window")
+
+
+def test_sla_page_examples_are_computed(site):
+    table = site.page("customer-support/slas").select_one("table.sla-examples")
+    last = [text_of(cell) for cell in table.select("tbody tr")[-1].select("td")]
+    assert last[2] == "Wed 4 Nov 2026, 16:00 PST Thu 5 Nov, 00:00 UTC"
+
+
+def test_kpis_are_listed_from_the_policy(site):
+    (bullets,) = site.page("customer-support/success").select("ul.policy-list")
+    assert len(bullets.select("li")) == 6
+
+
+# --- Theme -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_site_title_and_logo_say_generlate_support(site, docname):
+    soup = site.page(docname)
+    assert text_of(soup.select_one(".navbar-brand .logo__title")) == "Generlate Support"
+    assert text_of(soup.title).endswith("— Generlate Support")
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_edit_link_points_at_the_pages_source(site, conf, docname):
+    user, repo = conf["html_context"]["github_user"], conf["html_context"]["github_repo"]
+    branch, folder = conf["html_context"]["github_version"], conf["html_context"]["doc_path"]
+    assert (user, repo, branch, folder) == (*conf["REPOSITORY"].split("/"), "main", "handbook")
+    (link,) = site.page(docname).select(".editthispage a")
+    path = PurePosixPath("handbook", f"{docname}.md")
+    assert (REPO / path).is_file()
+    assert link["href"] == f"https://github.com/{user}/{repo}/edit/{branch}/{path}"
+
+
+def test_sla_page_edit_link(site, conf):
+    (link,) = site.page("customer-support/slas").select(".editthispage a")
+    assert link["href"] == (
+        f"https://github.com/{conf['REPOSITORY']}/edit/main/handbook/customer-support/slas.md"
+    )
