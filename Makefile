@@ -44,7 +44,7 @@ policy-check: $(STAMP)  ## Validate the policy and check its invariants
 	$(BIN)/handbook-policy check
 
 check: $(STAMP) lint policy-check  ## The offline gate: lint, policy, fresh strict build
-	$(SPHINXBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)" $(STRICT) -E $(SPHINXOPTS)
+	$(BIN)/python -m generlate_handbook.links.gate "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
 
 linkcheck: $(STAMP)  ## Check external links (cached; LINKCHECK_FRESH=1 ignores the cache)
 	$(BIN)/python -m generlate_handbook.links.external "$(SOURCEDIR)" "$(BUILDDIR)/linkcheck" $(SPHINXOPTS)

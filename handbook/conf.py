@@ -12,12 +12,13 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "generlate_handbook.sphinxext",
+    "generlate_handbook.links.sphinxext",
 ]
 
 # --- Sources ----------------------------------------------------------------------------------
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "_links"]
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "attrs_block"]
 # Links to headings (page.md#some-heading) are resolved, and checked, down to level 4.
 myst_heading_anchors = 4
@@ -61,3 +62,27 @@ html_theme_options = {
     "footer_end": ["theme-version"],
 }
 html_sidebars = {"**": ["sidebar-nav-bs"]}
+
+# --- Links --------------------------------------------------------------------------------------
+# Internal links are checked by every build (`make check`: MyST, Sphinx and
+# generlate_handbook.links.sphinxext warnings, which also flag absolute links to this handbook:
+# html_baseurl and links_self_urls). External links: `make linkcheck`, Sphinx's linkcheck builder
+# set up here. The ONLY way to exempt a link is an entry, with a reason, in _links/allowlist.yaml:
+# for its links a 401/403 (or a redirect to its sign_in page) counts as working; 404s still fail.
+links_self_urls = ["https://handbook.generlate.com/"]  # also flagged when html_baseurl differs
+links_linkcheck_cache_max_age = 24 * 60 * 60  # seconds a working link is not re-requested
+linkcheck_timeout = 20  # seconds per request; a slower answer is reported as "timeout"
+linkcheck_retries = 2  # a broken result is requested once more before it is reported
+linkcheck_workers = 4  # concurrent requests across all hosts
+linkcheck_rate_limit_timeout = 300.0  # honour 429 Retry-After (back off) up to 5 minutes
+linkcheck_allow_unauthorized = False  # a 401 is broken, unless allowlisted
+linkcheck_report_timeouts_as_broken = False  # keep "timeout" apart from "broken" in the report
+linkcheck_allowed_redirects: dict[str, str] = {}  # report every redirect; allowlist adds sign-ins
+linkcheck_anchors = True  # page.html#anchor: the anchor must exist in the fetched page
+linkcheck_anchors_ignore = ["^!", r"^L\d+(-L\d+)?$"]  # #!hashbang routes, #L10-L20 code lines
+linkcheck_anchors_ignore_for_url = [  # anchors these hosts create with JavaScript
+    r"https://docs\.google\.com/",
+    r"https://github\.com/",
+    r"https://gist\.github\.com/",
+]
+linkcheck_ignore: list[str] = []  # do not add here: use _links/allowlist.yaml (with a reason)

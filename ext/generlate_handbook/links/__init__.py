@@ -1,0 +1,27 @@
+"""Dead-link checks for the handbook.
+
+Two gates, one package::
+
+    make check      gate.py        fresh strict HTML build; Sphinx + MyST warnings plus our own
+                                   (absolute links to the handbook itself, allowlist errors),
+                                   printed as ``handbook/page.md:LINE: message`` + a ``hint:``
+    make linkcheck  external.py    Sphinx's linkcheck builder, configured in conf.py, with the
+                                   allowlist and a 24-hour cache of working links (sphinxext.py);
+                                   a summary table read from Sphinx's ``output.json``
+
+:mod:`.allowlist`, :mod:`.cache`, :mod:`.report` and :mod:`.diagnostics` are plain Python;
+:mod:`.sphinxext` is the Sphinx extension listed in ``conf.py``.
+"""
+
+from __future__ import annotations
+
+#: The allowlist, relative to the Sphinx configuration folder (``handbook/``).
+ALLOWLIST = "_links/allowlist.yaml"
+#: The cache of checked links, in the linkcheck output folder.
+CACHE_FILE = "cache.json"
+#: The URLs one linkcheck run took from the cache (written by the extension, read by the runner).
+FROM_CACHE_FILE = "from-cache.json"
+#: Every place each external URL is linked from (Sphinx's report names only the first).
+OCCURRENCES_FILE = "occurrences.json"
+#: Sphinx's own linkcheck report.
+REPORT_FILE = "output.json"
