@@ -255,7 +255,10 @@ def test_policy_split_across_files_loads(tmp_path):
 
 
 def test_empty_folder_is_an_error(tmp_path):
-    assert errors_for(tmp_path) == ["policy: no policy files (*.yaml) found"]
+    (error,) = errors_for(tmp_path)
+    assert error.endswith(f": the policy folder {tmp_path} has no *.yaml files")
+    (error,) = errors_for(tmp_path / "nope")
+    assert error.endswith(f": the policy folder {tmp_path / 'nope'} does not exist")
 
 
 @pytest.mark.parametrize(

@@ -602,12 +602,6 @@ def test_policy_check_can_be_switched_off(make_app, tmp_path):
     assert built.warnings == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a policy_dir with no YAML warns 'policy:0: no policy files (*.yaml) found': neither "
-    "the location nor the message names the folder searched (source.py read_sources, "
-    "reported by sphinxext/common.py _report_policy_problems)",
-)
 def test_missing_policy_folder_is_named_in_the_warning(make_app, tmp_path):
     conf = CONF.replace('policy_dir = "../policy"', 'policy_dir = "../no-such-policy"')
     srcdir = write_project(tmp_path, {"index.md": POLICY_PAGE}, conf=conf)

@@ -49,6 +49,10 @@ class LoadedPolicy:
 def load(location: Path | Sequence[Path]) -> LoadedPolicy:
     """Load a policy folder (every ``*.yaml`` in it) or an explicit list of files."""
     files = policy_files(location) if isinstance(location, Path) else list(location)
+    if isinstance(location, Path) and not files:
+        state = "has no *.yaml files" if location.is_dir() else "does not exist"
+        name = PolicySource.display_name(location)
+        raise PolicyErrors([PolicyError(name, 0, "", f"the policy folder {location} {state}")])
     source = read_sources(files)
     policy = _validate(source)
     errors = list(_resolve_references(policy, source))

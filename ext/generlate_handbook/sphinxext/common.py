@@ -15,7 +15,7 @@ from ..checks import check_policy
 from ..formatting import KeyPathError, Resolved, resolve
 from ..load import LoadedPolicy, load_cached
 from ..model import Policy
-from ..source import PolicyErrors
+from ..source import PolicyError, PolicyErrors
 
 logger = logging.getLogger(__name__)
 WARNING_TYPE = "policy"
@@ -49,25 +49,24 @@ def _report_policy_problems(app: Sphinx) -> None:
     loaded = try_load(app.config)
     if loaded is None:
         for error in load_errors(app.config):
-            logger.warning(
-                error.message if not error.key_path else f"{error.key_path}: {error.message}",
-                location=f"{error.file}:{error.line}",
-                type=WARNING_TYPE,
-                subtype="load",
-            )
+            _warn_at_source(error, "load")
         return
     if app.config.policy_check:
         years = (date.today().year, date.today().year + 1)
         for error in check_policy(loaded.policy, loaded.source, years):
-            logger.warning(
-                f"{error.key_path}: {error.message}",
-                location=f"{error.file}:{error.line}",
-                type=WARNING_TYPE,
-                subtype="check",
-            )
+            _warn_at_source(error, "check")
 
 
-def load_errors(config: Config) -> list:
+def _warn_at_source(error: PolicyError, subtype: str) -> None:
+    message = f"{error.key_path}: {error.message}" if error.key_path else error.message
+    if error.line:
+        location: str | None = f"{error.file}:{error.line}"
+    else:  # Sphinx would read a location without a line as a document name
+        location, message = None, f"{error.file}: {message}"
+    logger.warning(message, location=location, type=WARNING_TYPE, subtype=subtype)
+
+
+def load_errors(config: Config) -> list[PolicyError]:
     try:
         load_cached(Path(config.policy_dir))
     except PolicyErrors as errors:

@@ -64,7 +64,8 @@ class SupportHours(PolicyDirective):
                 rows.append([dates, *cells])
             intro = paragraph(
                 f"{spec.name}: {format_schedule(spec)}."
-                + (f" {spec.description.strip()}" if spec.description else "")
+                + (f" {spec.description.strip()}" if spec.description else ""),
+                classes=["policy-intro"],
             )
             table = build_table(
                 header,
