@@ -6,7 +6,7 @@ import os
 
 project = "Generlate Support"
 author = "Generlate Customer Support"
-copyright = "Generlate"  # noqa: A001
+copyright = "Generlate"
 
 extensions = [
     "myst_parser",
@@ -26,6 +26,9 @@ myst_heading_anchors = 4
 # --- Policy -------------------------------------------------------------------------------------
 # Every policy figure on a page is rendered from these files by generlate_handbook.sphinxext.
 policy_dir = "../policy"
+# Policy invariants are checked by `handbook-policy check` (part of `make check` and CI), not by
+# every build: a preview of an edited policy still renders, so an editor can see the new figures.
+policy_check = False
 
 # --- Strictness ---------------------------------------------------------------------------------
 nitpicky = True

@@ -20,7 +20,7 @@ from unittest import mock
 import pytest
 from bs4 import BeautifulSoup, Comment
 
-pytestmark = pytest.mark.sphinx  # pyproject: "builds a Sphinx project (slower)"
+pytestmark = pytest.mark.build  # pyproject: "builds a Sphinx project (slower)"
 
 REPO = Path(__file__).resolve().parent.parent
 HANDBOOK = REPO / "handbook"

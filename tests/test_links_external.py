@@ -29,7 +29,7 @@ from generlate_handbook.links.allowlist import (
 from generlate_handbook.links.cache import CachedLink, LinkCache, ignore_pattern
 from generlate_handbook.links.report import LinkResult, Verdict, classify
 
-pytestmark = pytest.mark.sphinx
+pytestmark = pytest.mark.build
 
 #: Short enough for /slow (links_server.SLOW_SECONDS) to time out, long enough for loopback.
 TIMEOUT = 1

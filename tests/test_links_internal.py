@@ -23,7 +23,7 @@ from generlate_handbook.links import gate
 from generlate_handbook.links._cli import github_annotation
 from generlate_handbook.links.diagnostics import parse_warnings
 
-pytestmark = pytest.mark.sphinx
+pytestmark = pytest.mark.build
 
 INDEX = """
     # Home

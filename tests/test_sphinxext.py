@@ -21,7 +21,7 @@ from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
-pytestmark = pytest.mark.sphinx  # pyproject: "builds a Sphinx project (slower)"
+pytestmark = pytest.mark.build  # pyproject: "builds a Sphinx project (slower)"
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
