@@ -45,8 +45,11 @@ ROLE = re.compile(r"\{policy\}`[^`]*`")
 
 
 def clean_env() -> dict[str, str]:
-    """The environment without HANDBOOK_* overrides: the build uses conf.py's defaults."""
-    return {key: value for key, value in os.environ.items() if not key.startswith("HANDBOOK_")}
+    """The environment without HANDBOOK_* overrides (the build uses conf.py's defaults), and
+    without colour, which Sphinx turns on when CI=true."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HANDBOOK_")}
+    env.pop("FORCE_COLOR", None)
+    return {**env, "NO_COLOR": "1"}
 
 
 def source_pages() -> dict[str, Path]:
