@@ -52,8 +52,8 @@ def test_response_later_than_resolution_fails(tmp_path):
     folder = edited_policy(tmp_path / "p", ("          within: 72h", "          within: 16h"))
     (message,) = messages(folder, "response_not_after_resolution")
     assert message.startswith(f"{folder / 'support.yaml'}:{line_of(folder, '        response:')}: ")
-    assert "slas.standard.targets.sev1.response: response" in message
-    assert "(24 working hours (3 business days)) is later than resolution" in message
+    assert "slas.standard.targets.sev1.response: a response must not be due after its" in message
+    assert "(24 working hours (3 business days)) allows more time than" in message
     assert "slas.standard.targets.sev1.resolution (16 working hours (2 business days))" in message
 
 

@@ -103,14 +103,26 @@ class Checker:
                 )
                 yield sla_id, sev_id, response, resolution
 
+    def named_span(self, section: str, name: str) -> Span:
+        """An internal or individual target (``within`` or ``average_within``) as a span."""
+        item = getattr(getattr(self.policy, section), name)
+        field = "within" if hasattr(item, "within") else "average_within"
+        return Span((section, name, field), getattr(item, field), item.clock)
+
+    def unless_looser(self, ours: Span, theirs: Span, rule: str) -> Iterator[PolicyError]:
+        """An error at ``ours`` when it allows more time than ``theirs``."""
+        if self.looser(ours, theirs):
+            yield self.error(
+                ours.path,
+                f"{rule}: {ours.describe(self.policy)} allows more time than "
+                f"{theirs.describe(self.policy)}{self.compare_note(ours, theirs)}",
+            )
+
     def response_not_after_resolution(self) -> Iterator[PolicyError]:
         for _, _, response, resolution in self.sla_spans():
-            if self.looser(response, resolution):
-                yield self.error(
-                    response.path,
-                    f"response {response.describe(self.policy)} is later than resolution "
-                    f"{resolution.describe(self.policy)}{self.compare_note(response, resolution)}",
-                )
+            yield from self.unless_looser(
+                response, resolution, "a response must not be due after its resolution"
+            )
 
     def severities_ordered(self) -> Iterator[PolicyError]:
         by_sla: dict[str, list[tuple[Span, Span]]] = {}
@@ -119,74 +131,27 @@ class Checker:
         for rows in by_sla.values():
             for higher, lower in itertools.pairwise(rows):
                 for high, low in zip(higher, lower, strict=True):
-                    if self.looser(high, low):
-                        yield self.error(
-                            high.path,
-                            f"a higher severity must not be looser than a lower one: "
-                            f"{high.describe(self.policy)} allows more time than "
-                            f"{low.describe(self.policy)}{self.compare_note(high, low)}",
-                        )
+                    yield from self.unless_looser(
+                        high, low, "a higher severity must not be looser than a lower one"
+                    )
 
     def internal_within_contract(self) -> Iterator[PolicyError]:
-        internal = self.policy.internal
-        first = Span(
-            ("internal", "first_response", "within"),
-            internal.first_response.within,
-            internal.first_response.clock,
-        )
-        resolution = Span(
-            ("internal", "resolution", "average_within"),
-            internal.resolution.average_within,
-            internal.resolution.clock,
-        )
+        first = self.named_span("internal", "first_response")
+        resolution = self.named_span("internal", "resolution")
         for _, _, response_span, resolution_span in self.sla_spans():
             for ours, theirs in ((first, response_span), (resolution, resolution_span)):
-                if isinstance(theirs.value, NoDeadline):
-                    continue
-                if self.looser(ours, theirs):
-                    yield self.error(
-                        ours.path,
-                        f"an internal target must not be looser than the contract: "
-                        f"{ours.describe(self.policy)} allows more time than "
-                        f"{theirs.describe(self.policy)}{self.compare_note(ours, theirs)}",
+                if not isinstance(theirs.value, NoDeadline):
+                    yield from self.unless_looser(
+                        ours, theirs, "an internal target must not be looser than the contract"
                     )
 
     def internal_within_individual(self) -> Iterator[PolicyError]:
-        internal, individual = self.policy.internal, self.policy.individual
-        pairs = (
-            (
-                Span(
-                    ("internal", "first_response", "within"),
-                    internal.first_response.within,
-                    internal.first_response.clock,
-                ),
-                Span(
-                    ("individual", "first_response", "within"),
-                    individual.first_response.within,
-                    individual.first_response.clock,
-                ),
-            ),
-            (
-                Span(
-                    ("internal", "resolution", "average_within"),
-                    internal.resolution.average_within,
-                    internal.resolution.clock,
-                ),
-                Span(
-                    ("individual", "resolution", "average_within"),
-                    individual.resolution.average_within,
-                    individual.resolution.clock,
-                ),
-            ),
-        )
-        for team, engineer in pairs:
-            if self.looser(team, engineer):
-                yield self.error(
-                    team.path,
-                    f"a team target must be no looser than the individual targets it rolls up: "
-                    f"{team.describe(self.policy)} allows more time than "
-                    f"{engineer.describe(self.policy)}{self.compare_note(team, engineer)}",
-                )
+        for name in ("first_response", "resolution"):
+            yield from self.unless_looser(
+                self.named_span("internal", name),
+                self.named_span("individual", name),
+                "a team target must be no looser than the individual targets it rolls up",
+            )
 
     def window_covers_working_hours(self) -> Iterator[PolicyError]:
         """The internal first-response window must cover every contractual clock, every day."""

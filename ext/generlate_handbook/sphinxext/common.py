@@ -121,6 +121,14 @@ class PolicyMixin:
 class PolicyDirective(PolicyMixin, SphinxDirective):
     """A directive whose output comes from the policy."""
 
+    def plan_argument(self, policy: Policy) -> str | None:
+        """The directive's argument as a plan id; None (after a warning) if there is no such plan."""
+        plan_id = self.arguments[0].strip()
+        if plan_id not in policy.plans:
+            self.warn(f"unknown plan {plan_id!r} (known: {', '.join(policy.plans)})", "plan")
+            return None
+        return plan_id
+
 
 class PolicyRole(PolicyMixin, SphinxRole):
     """A role whose output comes from the policy."""

@@ -51,7 +51,9 @@ class SlaExamples(PolicyDirective):
         if loaded is None:
             return []
         policy = loaded.policy
-        plan_id = self.arguments[0].strip()
+        plan_id = self.plan_argument(policy)
+        if plan_id is None:
+            return []
         severity = self.options.get("severity", next(iter(policy.severities))).strip()
         rows: list[list[nodes.Node | str]] = []
         zone: ZoneInfo | None = None

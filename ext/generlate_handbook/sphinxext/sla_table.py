@@ -53,9 +53,8 @@ class SlaTable(PolicyDirective):
         if loaded is None:
             return []
         policy = loaded.policy
-        plan_id = self.arguments[0].strip()
-        if plan_id not in policy.plans:
-            self.warn(f"unknown plan {plan_id!r} (known: {', '.join(policy.plans)})", "plan")
+        plan_id = self.plan_argument(policy)
+        if plan_id is None:
             return []
         plan, sla = policy.plans[plan_id], policy.sla_for(plan_id)
         rows: list[list[nodes.Node | str]] = []
