@@ -121,13 +121,18 @@ class PolicyMixin:
 class PolicyDirective(PolicyMixin, SphinxDirective):
     """A directive whose output comes from the policy."""
 
-    def plan_argument(self, policy: Policy) -> str | None:
-        """The directive's argument as a plan id; None (after a warning) if there is no such plan."""
-        plan_id = self.arguments[0].strip()
-        if plan_id not in policy.plans:
-            self.warn(f"unknown plan {plan_id!r} (known: {', '.join(policy.plans)})", "plan")
+    def policy_and_plan(self) -> tuple[Policy, str] | None:
+        """The policy and the directive's argument as a plan id; None (after a warning, if the
+        plan is unknown) when the directive cannot render."""
+        loaded = self.policy_loaded()
+        if loaded is None:
             return None
-        return plan_id
+        plan_id = self.arguments[0].strip()
+        if plan_id not in loaded.policy.plans:
+            known = ", ".join(loaded.policy.plans)
+            self.warn(f"unknown plan {plan_id!r} (known: {known})", "plan")
+            return None
+        return loaded.policy, plan_id
 
 
 class PolicyRole(PolicyMixin, SphinxRole):

@@ -47,13 +47,10 @@ class SlaExamples(PolicyDirective):
     option_spec: ClassVar[dict] = {"severity": directives.unchanged_required}
 
     def run(self) -> list[nodes.Node]:
-        loaded = self.policy_loaded()
-        if loaded is None:
+        found = self.policy_and_plan()
+        if found is None:
             return []
-        policy = loaded.policy
-        plan_id = self.plan_argument(policy)
-        if plan_id is None:
-            return []
+        policy, plan_id = found
         severity = self.options.get("severity", next(iter(policy.severities))).strip()
         rows: list[list[nodes.Node | str]] = []
         zone: ZoneInfo | None = None

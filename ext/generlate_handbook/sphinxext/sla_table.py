@@ -49,13 +49,10 @@ class SlaTable(PolicyDirective):
     option_spec: ClassVar[dict] = {"class": directives.class_option}
 
     def run(self) -> list[nodes.Node]:
-        loaded = self.policy_loaded()
-        if loaded is None:
+        found = self.policy_and_plan()
+        if found is None:
             return []
-        policy = loaded.policy
-        plan_id = self.plan_argument(policy)
-        if plan_id is None:
-            return []
+        policy, plan_id = found
         plan, sla = policy.plans[plan_id], policy.sla_for(plan_id)
         rows: list[list[nodes.Node | str]] = []
         anchors = []
