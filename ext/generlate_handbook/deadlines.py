@@ -90,26 +90,20 @@ def ticket_deadlines(
     # The calendar clock is open at every instant: this rejects naive times and converts to UTC.
     opened = biz.next_open(opened, biz.Schedule.calendar())
     sla = policy.sla_for(plan_id)
-    targets = sla.targets[severity_id]
+    response, resolution = (
+        apply(policy, kind, target.within, policy.target_clock(sla, target), opened)
+        for kind, target in (
+            ("response", sla.targets[severity_id].response),
+            ("resolution", sla.targets[severity_id].resolution),
+        )
+    )
     internal = policy.internal.first_response
     return TicketDeadlines(
         plan=plan_id,
         severity=severity_id,
         opened=opened,
-        response=apply(
-            policy,
-            "response",
-            targets.response.within,
-            policy.target_clock(sla, targets.response),
-            opened,
-        ),
-        resolution=apply(
-            policy,
-            "resolution",
-            targets.resolution.within,
-            policy.target_clock(sla, targets.resolution),
-            opened,
-        ),
+        response=response,
+        resolution=resolution,
         internal_response=apply(
             policy, "internal first response", internal.within, internal.clock, opened
         ),
