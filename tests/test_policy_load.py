@@ -293,3 +293,37 @@ def test_deadline_percentage_and_count_parsing():
     assert parse_count("1 case") == Count(1, 1, "case")
     with pytest.raises(ValueError, match="below its start"):
         parse_count("7-5 cases")
+
+
+def test_holidays_in_the_yaml_close_the_day_for_the_clock(tmp_path):
+    from datetime import date, datetime, timedelta
+
+    from generlate_handbook.clock import due
+
+    folder = edited_policy(
+        tmp_path / "p",
+        (
+            "      fri: 09:00-17:00\n    holidays: []\n  support-window:",
+            "      fri: 09:00-17:00\n    holidays:\n      - 2026-11-26\n"
+            "      - {date: 2026-11-27, name: Day after Thanksgiving}\n  support-window:",
+        ),
+    )
+    hours = load_policy(folder).clock("working-hours")
+    assert hours.holidays == frozenset({date(2026, 11, 26), date(2026, 11, 27)})
+    # Opened Wednesday 16:00 PST: 1 hour that day, then Thursday and Friday are holidays.
+    opened = datetime.fromisoformat("2026-11-25T16:00:00-08:00")
+    assert due(opened, timedelta(hours=2), hours).isoformat() == "2026-11-30T18:00:00+00:00"
+
+
+def test_a_holiday_that_is_not_a_date_is_located(tmp_path):
+    folder = edited_policy(
+        tmp_path / "p",
+        (
+            "      fri: 09:00-17:00\n    holidays: []\n  support-window:",
+            "      fri: 09:00-17:00\n    holidays: [Thanksgiving]\n  support-window:",
+        ),
+    )
+    (error,) = errors_for(folder)
+    assert f":{line_of(folder, 'holidays: [Thanksgiving]')}: schedules.working-hours.holidays" in (
+        error
+    )

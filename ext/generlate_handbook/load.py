@@ -129,11 +129,8 @@ def _located(source: PolicySource, error: Any) -> PolicyError:
 
 
 def _is_type_tag(part: str) -> bool:
-    return part.startswith(("function-", "union[", "constrained-")) or part in {
-        "Holiday",
-        "date",
-        "str",
-    }
+    """Names pydantic adds to a location for validators and unions; not YAML keys."""
+    return part.startswith(("function-", "union[", "constrained-"))
 
 
 def _allowed_keys(loc: Sequence[str | int]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -71,6 +71,25 @@ class Holiday(Model):
     name: str = ""
 
 
+def _parse_holiday(value: object) -> Holiday:
+    """``2026-12-25`` or ``{date: 2026-12-25, name: Christmas Day}``."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return Holiday(date=value)
+    if (
+        isinstance(value, dict)
+        and isinstance(value.get("date"), date)
+        and set(value)
+        <= {
+            "date",
+            "name",
+        }
+    ):
+        return Holiday(date=value["date"], name=str(value.get("name", "")))
+    raise ValueError(
+        f"expected a date written YYYY-MM-DD, or a mapping with date: and name:, got {value!r}"
+    )
+
+
 class ScheduleSpec(Model):
     """Open hours: an IANA zone plus per-weekday intervals; unlisted days are closed."""
 
@@ -79,7 +98,7 @@ class ScheduleSpec(Model):
     unit: str = Field("", description="What one hour on this clock is called, e.g. 'working hour'")
     zone: Zone
     hours: dict[Weekday, Intervals]
-    holidays: list[date | Holiday] = []
+    holidays: list[Annotated[Holiday, PlainValidator(_parse_holiday)]] = []
 
     @field_validator("hours")
     @classmethod
@@ -94,9 +113,7 @@ class ScheduleSpec(Model):
         return Schedule(
             zone=self.zone,
             hours={WEEKDAYS.index(day): pairs for day, pairs in self.hours.items()},
-            holidays=frozenset(
-                item.date if isinstance(item, Holiday) else item for item in self.holidays
-            ),
+            holidays=frozenset(holiday.date for holiday in self.holidays),
             name=self.name,
         )
 
