@@ -43,8 +43,14 @@ policy-check: $(STAMP)  ## Validate the policy and check its invariants
 	$(BIN)/handbook-policy validate
 	$(BIN)/handbook-policy check
 
-check: $(STAMP) lint policy-check  ## The offline gate: lint, policy, fresh strict build
-	$(BIN)/python -m generlate_handbook.links.gate "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+# Every step runs even when an earlier one fails, so one run shows an editor every problem.
+check: $(STAMP)  ## The offline gate: lint, policy, fresh strict build (all run; any failure fails)
+	@status=0; \
+	$(MAKE) --no-print-directory lint || status=1; \
+	$(MAKE) --no-print-directory policy-check || status=1; \
+	$(BIN)/python -m generlate_handbook.links.gate "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS) \
+		|| status=1; \
+	exit $$status
 
 linkcheck: $(STAMP)  ## Check external links (cached; LINKCHECK_FRESH=1 ignores the cache)
 	$(BIN)/python -m generlate_handbook.links.external "$(SOURCEDIR)" "$(BUILDDIR)/linkcheck" $(SPHINXOPTS)
