@@ -42,7 +42,7 @@ class Resolved:
 
 def resolve(policy: Policy, key_path: str) -> Resolved:
     """Find ``key_path`` in the policy; :class:`KeyPathError` says where the path went wrong."""
-    parts = [part for part in key_path.strip().split(".")]
+    parts = key_path.strip().split(".")
     if not key_path.strip() or any(not part for part in parts):
         raise KeyPathError(
             f"{key_path!r} is not a dotted key path such as plans.managed.availability"

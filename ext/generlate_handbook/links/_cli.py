@@ -54,6 +54,21 @@ def split_args(argv: list[str], flags: tuple[str, ...] = ()) -> Args:
     return Args(Path(positional[0]), Path(positional[1]), root, chosen, rest)
 
 
+def parse_command_line(
+    argv: list[str], name: str, doc: str | None, flags: tuple[str, ...] = ()
+) -> Args | int:
+    """:func:`split_args` for a runner's ``main``; on ``-h`` or a usage error, print the runner's
+    help and return the exit status (0 or 2) instead."""
+    if any(a in {"-h", "--help"} for a in argv):
+        print(doc)
+        return 0
+    try:
+        return split_args(argv, flags=flags)
+    except UsageError as exc:
+        print(f"{name}: {exc}\n{doc}", file=sys.stderr)
+        return 2
+
+
 def split_filenames(opts: list[str]) -> tuple[list[str], list[str]]:
     """Split Sphinx options from page files (existing ``.md`` files) given among them.
 

@@ -25,10 +25,9 @@ from typing import Any
 
 from generlate_handbook.links import ALLOWLIST, FROM_CACHE_FILE, OCCURRENCES_FILE, REPORT_FILE
 from generlate_handbook.links._cli import (
-    UsageError,
     github_annotation,
+    parse_command_line,
     run_sphinx,
-    split_args,
     split_filenames,
     tail,
 )
@@ -54,14 +53,9 @@ ALLOWLIST_HINT = (
 def main(argv: list[str] | None = None) -> int:
     """Run the external link check; return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
-    if any(a in {"-h", "--help"} for a in argv):
-        print(__doc__)
-        return 0
-    try:
-        args = split_args(argv, flags=("--fresh",))
-    except UsageError as exc:
-        print(f"linkcheck: {exc}\n{__doc__}", file=sys.stderr)
-        return 2
+    args = parse_command_line(argv, "linkcheck", __doc__, flags=("--fresh",))
+    if isinstance(args, int):
+        return args
     root, outdir = args.root, args.outdir
     srcdir = display_path(str(args.sourcedir), root)
     allowlist_path = args.sourcedir / ALLOWLIST

@@ -16,10 +16,9 @@ from __future__ import annotations
 import sys
 
 from generlate_handbook.links._cli import (
-    UsageError,
     github_annotation,
+    parse_command_line,
     run_sphinx,
-    split_args,
     tail,
 )
 from generlate_handbook.links.diagnostics import display_path, hint, parse_warnings, sort_key
@@ -32,15 +31,9 @@ LOG_FILE = "check.log"
 
 def main(argv: list[str] | None = None) -> int:
     """Run the gate; return the exit status."""
-    argv = sys.argv[1:] if argv is None else argv
-    if any(a in {"-h", "--help"} for a in argv):
-        print(__doc__)
-        return 0
-    try:
-        args = split_args(argv)
-    except UsageError as exc:
-        print(f"gate: {exc}\n{__doc__}", file=sys.stderr)
-        return 2
+    args = parse_command_line(sys.argv[1:] if argv is None else argv, "gate", __doc__)
+    if isinstance(args, int):
+        return args
     warnings_file = args.outdir / WARNINGS_FILE
     log = args.outdir / LOG_FILE
     shown = display_path(str(args.sourcedir), args.root)
