@@ -36,8 +36,8 @@ serve: $(STAMP)  ## Live-reloading preview on http://127.0.0.1:8000
 
 lint: $(STAMP)  ## Source lint: editor notes, hand-typed policy figures; ruff
 	$(BIN)/python -m generlate_handbook.lint $(SOURCEDIR)
-	$(BIN)/ruff check ext tests handbook/conf.py
-	$(BIN)/ruff format --check ext tests handbook/conf.py
+	$(BIN)/ruff check ext tests benchmarks handbook/conf.py
+	$(BIN)/ruff format --check ext tests benchmarks handbook/conf.py
 
 policy-check: $(STAMP)  ## Validate the policy and check its invariants
 	$(BIN)/handbook-policy validate
@@ -59,8 +59,8 @@ test: $(STAMP)  ## Run the test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## Benchmarks (not tests): SLA clock vs minute-stepping; build cost per page
-	$(BIN)/python -m generlate_handbook.bench
-	$(BIN)/python -m generlate_handbook.bench_build
+	$(BIN)/python -m benchmarks.clock
+	$(BIN)/python -m benchmarks.build
 
 clean:  ## Remove build output (keeps .venv/)
 	rm -rf "$(BUILDDIR)"

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generlate_handbook.bench import reference_due, reference_elapsed
-from generlate_handbook.clock import (
+from benchmarks.clock import reference_due, reference_elapsed
+from generlate_handbook.clock.schedule import (
     Schedule,
     due,
     elapsed,

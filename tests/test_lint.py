@@ -9,7 +9,7 @@ import pytest
 from policy_fixtures import POLICY_FILE, REPO
 
 from generlate_handbook.lint import lint_handbook, main, policy_figures
-from generlate_handbook.load import load_policy
+from generlate_handbook.policy.load import load_policy
 
 SEED = REPO.parent / "shared" / "seed" / "customer-support.md"
 

@@ -14,7 +14,7 @@ from policy_fixtures import (
 )
 
 from generlate_handbook.checks import Checker, check_policy
-from generlate_handbook.load import load
+from generlate_handbook.policy.load import load
 
 YEARS = (2026, 2027)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from policy_fixtures import POLICY_FILE, edited_policy, line_of
 
-from generlate_handbook.load import load, load_policy
-from generlate_handbook.source import PolicyErrors
-from generlate_handbook.units import (
+from generlate_handbook.policy.load import load, load_policy
+from generlate_handbook.policy.source import PolicyErrors
+from generlate_handbook.policy.units import (
     Count,
     Duration,
     DurationUnit,
@@ -298,7 +298,7 @@ def test_deadline_percentage_and_count_parsing():
 def test_holidays_in_the_yaml_close_the_day_for_the_clock(tmp_path):
     from datetime import date, datetime, timedelta
 
-    from generlate_handbook.clock import due
+    from generlate_handbook.clock.schedule import due
 
     folder = edited_policy(
         tmp_path / "p",

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from . import clock as biz
-from .availability import SHORTEST_MONTH_DAYS, allowed_downtime, share_of
-from .formatting import format_duration, format_minutes, format_percentage, format_timedelta
-from .model import CALENDAR, Policy
-from .source import PolicyError, PolicySource, format_path
-from .units import Duration, NoDeadline
+from .clock.availability import SHORTEST_MONTH_DAYS, allowed_downtime, share_of
+from .policy.model import CALENDAR, Policy
+from .policy.source import PolicyError, PolicySource, format_path
+from .policy.units import Duration, NoDeadline
+from .wording import format_duration, format_minutes, format_percentage, format_timedelta
 
 KeyPath = tuple[str, ...]
 

@@ -14,12 +14,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import clock as biz
-from .availability import budgets, share_of
 from .checks import check_policy
-from .deadlines import Deadline, TicketDeadlines, UnknownIdError, iso_utc, ticket_deadlines
-from .formatting import format_percentage, format_timedelta
-from .load import LoadedPolicy, find_policy_dir, load
-from .source import PolicyErrors
+from .clock.availability import budgets, share_of
+from .clock.deadlines import Deadline, TicketDeadlines, UnknownIdError, iso_utc, ticket_deadlines
+from .policy.load import LoadedPolicy, find_policy_dir, load
+from .policy.source import PolicyErrors
+from .wording import format_percentage, format_timedelta
 
 
 class CliError(Exception):

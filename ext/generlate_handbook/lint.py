@@ -24,10 +24,10 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from .load import find_policy_dir, load_policy
-from .model import Policy
-from .source import PolicyErrors
-from .units import Count, Duration, DurationUnit, Percentage
+from .policy.load import find_policy_dir, load_policy
+from .policy.model import Policy
+from .policy.source import PolicyErrors
+from .policy.units import Count, Duration, DurationUnit, Percentage
 
 EXCEPTIONS_FILE = Path("_lint") / "figure-exceptions.yaml"
 NUMBER_WORDS = [

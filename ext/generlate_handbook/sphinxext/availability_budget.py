@@ -5,8 +5,8 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..availability import budgets, share_of
-from ..formatting import format_percentage, format_timedelta
+from ..clock.availability import budgets, share_of
+from ..wording import format_percentage, format_timedelta
 from .common import PolicyDirective, build_table
 
 

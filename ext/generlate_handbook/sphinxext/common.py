@@ -12,10 +12,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from ..checks import check_policy
-from ..formatting import KeyPathError, Resolved, resolve
-from ..load import LoadedPolicy, load_cached
-from ..model import Policy
-from ..source import PolicyError, PolicyErrors
+from ..policy.load import LoadedPolicy, load_cached
+from ..policy.model import Policy
+from ..policy.source import PolicyError, PolicyErrors
+from ..wording import KeyPathError, Resolved, resolve
 
 logger = logging.getLogger(__name__)
 WARNING_TYPE = "policy"

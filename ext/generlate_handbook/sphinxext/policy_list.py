@@ -5,7 +5,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..formatting import format_value
+from ..wording import format_value
 from .common import PolicyDirective, paragraph
 
 

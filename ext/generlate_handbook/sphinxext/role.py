@@ -6,7 +6,7 @@ from docutils import nodes
 from docutils.nodes import Node, system_message
 from sphinx.application import Sphinx
 
-from ..formatting import KeyPathError, format_resolved
+from ..wording import KeyPathError, format_resolved
 from .common import PolicyRole
 
 

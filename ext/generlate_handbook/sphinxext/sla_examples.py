@@ -20,7 +20,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
 from .. import clock as biz
-from ..deadlines import Deadline, UnknownIdError, ticket_deadlines
+from ..clock.deadlines import Deadline, UnknownIdError, ticket_deadlines
 from .common import PolicyDirective, build_table, paragraph
 
 

@@ -12,9 +12,9 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
-from ..formatting import format_duration, format_schedule
-from ..model import CALENDAR, Policy, Sla, Target
-from ..units import NoDeadline
+from ..policy.model import CALENDAR, Policy, Sla, Target
+from ..policy.units import NoDeadline
+from ..wording import format_duration, format_schedule
 from .common import PolicyDirective, build_table
 
 HEADER = ["Severity", "Description", "Response time", "Resolution time"]

@@ -9,9 +9,9 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
-from ..formatting import format_schedule
-from ..timezones import parse_zone, reader_name
-from ..windows import regimes
+from ..clock.regimes import regimes
+from ..policy.zones import parse_zone, reader_name
+from ..wording import format_schedule
 from .common import PolicyDirective, build_table, paragraph
 
 

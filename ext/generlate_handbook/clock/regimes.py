@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from . import clock as biz
+from . import schedule as biz
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from pydantic import (
     field_validator,
 )
 
+from ..clock.schedule import Schedule
 from . import units
-from .clock import Schedule
-from .timezones import parse_zone
+from .zones import parse_zone
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]

@@ -1,6 +1,6 @@
 """Benchmark the SLA clock's :func:`~generlate_handbook.clock.due` against a minute-stepping one.
 
-Run it with ``make bench`` or ``python -m generlate_handbook.bench``. In one run it times
+Run it with ``make bench`` or ``python -m benchmarks.clock``. In one run it times
 ``due`` and :func:`reference_due` (one minute at a time, asking ``is_open`` each minute) for
 24, 48 and 72 working-hour targets on the working-hours schedule (09:00-17:00
 America/Los_Angeles, Monday to Friday) from starts spread over two weeks that include the end of

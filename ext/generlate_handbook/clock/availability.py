@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .units import Percentage
+from ..policy.units import Percentage
 
 # Periods the handbook reports budgets for. Uptime is usually quoted per 30-day month.
 BUDGET_PERIODS: tuple[tuple[str, int], ...] = (("Month", 30), ("Quarter", 90), ("Year", 365))

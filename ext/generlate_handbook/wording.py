@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model import (
+from .policy.model import (
     CALENDAR,
     Exclusion,
     Plan,
@@ -23,8 +23,8 @@ from .model import (
     Sla,
     Target,
 )
-from .timezones import reader_name
-from .units import Count, Duration, DurationUnit, NoDeadline, Percentage
+from .policy.units import Count, Duration, DurationUnit, NoDeadline, Percentage
+from .policy.zones import reader_name
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from . import clock as biz
-from .formatting import format_duration
-from .model import CALENDAR, Policy
-from .units import Duration, NoDeadline
+from ..policy.model import CALENDAR, Policy
+from ..policy.units import Duration, NoDeadline
+from ..wording import format_duration
+from . import schedule as biz
 
 
 class UnknownIdError(LookupError):

@@ -5,7 +5,7 @@ with the real ``conf.py``, theme and extensions, once each for a small and a lar
 and reports seconds per page and their ratio. A theme whose navigation embeds the whole site tree
 in every page grows per-page cost with N (the reason the handbook does not use one).
 
-Run: ``make bench`` (or ``python -m generlate_handbook.bench_build [SMALL LARGE]``).
+Run: ``make bench`` (or ``python -m benchmarks.build [SMALL LARGE]``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 SECTION_SIZE = 20
 # Per-page cost at the large size may exceed the small size's by this factor before we fail.
 MAX_RATIO = 1.5
