@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 project = "Generlate Support"
 author = "Generlate Customer Support"
@@ -13,6 +14,11 @@ extensions = [
     "sphinx_design",
     "generlate_handbook.sphinxext",
     "generlate_handbook.links.sphinxext",
+    # Owner, review-by and last-updated (from git) on every page; redirects (_redirects.txt).
+    "generlate_handbook.pages.sphinxext",
+    "notfound.extension",  # 404.html, working at any depth of the site
+    "sphinx_sitemap",  # sitemap.xml, from html_baseurl
+    "sphinx.ext.githubpages",  # .nojekyll (and CNAME for a custom domain) for GitHub Pages
 ]
 
 # --- Sources ----------------------------------------------------------------------------------
@@ -43,8 +49,19 @@ BRANCH = os.environ.get("HANDBOOK_BRANCH", "main")
 html_theme = "pydata_sphinx_theme"
 html_title = "Generlate Support"
 html_short_title = "Generlate Support"
-html_baseurl = os.environ.get("HANDBOOK_BASEURL", "https://handbook.generlate.com/")
-html_static_path: list[str] = []
+# The one setting for where the site lives: canonical URLs, the sitemap and the 404 page's links
+# all follow it. Read the Docs previews use their own address (READTHEDOCS_CANONICAL_URL).
+html_baseurl = (
+    os.environ.get("HANDBOOK_BASEURL")
+    or os.environ.get("READTHEDOCS_CANONICAL_URL")
+    or "https://handbook.generlate.com/"
+)
+if not html_baseurl.endswith("/"):
+    html_baseurl += "/"
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+html_css_files = ["handbook.css"]
+html_js_files = [("handbook.js", {"defer": "defer"})]
 html_show_sourcelink = False
 html_context = {
     "github_user": REPOSITORY.split("/")[0],
@@ -61,10 +78,27 @@ html_theme_options = {
     "navbar_align": "left",
     "header_links_before_dropdown": 6,
     "secondary_sidebar_items": ["page-toc", "edit-this-page"],
+    "article_footer_items": ["page-meta.html"],
     "footer_start": ["copyright"],
     "footer_end": ["theme-version"],
 }
 html_sidebars = {"**": ["sidebar-nav-bs"]}
+
+# --- Publishing ---------------------------------------------------------------------------------
+# Last updated: the page's last commit, or that of a policy file it renders if newer (shown by
+# _templates/page-meta.html with the page's owner and review-by date from its front matter).
+html_last_updated_fmt = "%Y-%m-%d"
+git_last_updated_timezone = "UTC"
+# Canonical URLs (<link rel="canonical">) and sitemap.xml come from html_baseurl.
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["404.html", "search.html", "genindex.html"]
+# 404.html: its links are absolute under html_baseurl's path, so it works at any depth.
+notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
+notfound_template = "404.html"
+notfound_context = {"title": "Page not found"}
+# Redirects: one line per moved page in _redirects.txt (old path, new path).
+redirects_file = "_redirects.txt"
+rediraffe_template = "_templates/redirect.html"
 
 # --- Links --------------------------------------------------------------------------------------
 # Internal links are checked by every build (`make check`: MyST, Sphinx and

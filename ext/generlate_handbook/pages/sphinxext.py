@@ -1,0 +1,95 @@
+"""Sphinx extension: each page shows its owner, review-by date and when it last changed.
+
+Add ``generlate_handbook.pages.sphinxext`` to ``extensions``. It
+
+* reads ``owner`` and ``review-by`` from the page's front matter (:mod:`.frontmatter`, the same
+  reader ``make check`` uses) into the template context as ``handbook_page``;
+* loads ``sphinx_last_updated_by_git`` when the source folder is inside a git checkout, so a
+  page's date is its last commit or that of a file it depends on (the policy YAML it renders),
+  whichever is newer. Outside a checkout (a source tarball), or with no ``git``, the build
+  still succeeds and the page says the date is unknown;
+* sets up :mod:`.redirects`.
+
+The template ``page-meta.html`` (in ``handbook/_templates``) shows ``handbook_page``; it is
+listed in ``html_theme_options["article_footer_items"]``. Owners and dates are shown, never
+checked here: ``make check`` checks them (:mod:`.check`), so a preview of a page with a
+problem still builds.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generlate_handbook.pages.frontmatter import read_page
+from generlate_handbook.pages.redirects import setup_redirects
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+GIT_TIMEOUT = 20  # seconds
+
+
+def in_git_checkout(folder: Path) -> bool:
+    """Whether ``folder`` is inside a git work tree and ``git`` can be run."""
+    git = shutil.which("git")
+    if git is None:
+        return False
+    try:
+        result = subprocess.run(
+            [git, "rev-parse", "--is-inside-work-tree"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return result.returncode == 0 and result.stdout.strip() == "true"
+
+
+def page_meta(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str, Any] | None:
+    """What ``page-meta.html`` shows for ``pagename``; None for pages without a source."""
+    if pagename not in app.env.found_docs:
+        return None
+    source = Path(app.env.doc2path(pagename))
+    info = read_page(source, source.name)
+    if app.config.handbook_git_dates:
+        unknown = "not committed yet"
+    else:
+        unknown = "unknown: built outside a git checkout"
+    last_updated = context.get("last_updated") or None
+    return {
+        "owners": list(info.owners),
+        "review_by": info.review_by.isoformat() if info.review_by else None,
+        "last_updated": last_updated,
+        "last_updated_unknown": unknown,
+    }
+
+
+def _html_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
+) -> None:
+    context["handbook_page"] = page_meta(app, pagename, context)
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    uses_git = in_git_checkout(Path(app.srcdir))
+    app.add_config_value("handbook_git_dates", uses_git, "env", types=frozenset({bool}))
+    if uses_git:
+        app.setup_extension("sphinx_last_updated_by_git")
+    # Same priority as sphinx_last_updated_by_git's handler (which sets last_updated) and the
+    # theme's (which drops footer templates that render empty), registered after the first and
+    # before the second: the theme is set up after every extension.
+    app.connect("html-page-context", _html_page_context)
+    setup_redirects(app)
+    return {
+        "version": "1",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
