@@ -18,6 +18,8 @@ SKIPPED_PREFIXES = ("_", ".")
 
 def is_page_path(parts: tuple[str, ...]) -> bool:
     """Whether a path below the handbook's source folder (as parts) is a page Sphinx reads."""
-    return bool(parts) and parts[-1].endswith(".md") and not any(
-        part.startswith(SKIPPED_PREFIXES) for part in parts
+    return (
+        bool(parts)
+        and parts[-1].endswith(".md")
+        and not any(part.startswith(SKIPPED_PREFIXES) for part in parts)
     )

@@ -110,8 +110,9 @@ def parse_page(text: str, shown: str) -> PageInfo:
         )
     yaml_text, _ = split
     if split[1] < 0:
-        return _fail(shown, 1, f"front matter not closed by '---' within "
-                     f"{MAX_FRONT_MATTER_LINES} lines")
+        return _fail(
+            shown, 1, f"front matter not closed by '---' within {MAX_FRONT_MATTER_LINES} lines"
+        )
     try:
         data = YAML(typ="rt").load(yaml_text)
     except MarkedYAMLError as exc:
@@ -146,8 +147,9 @@ def _page_info(data: CommentedMap, shown: str) -> PageInfo:
         close = difflib.get_close_matches(name.lower().replace("_", "-"), OUR_KEYS, 1, 0.7)
         if close:
             problems.append(
-                PageProblem(shown, _line(data, key), f"unknown key '{name}'; did you mean "
-                            f"'{close[0]}'?")
+                PageProblem(
+                    shown, _line(data, key), f"unknown key '{name}'; did you mean '{close[0]}'?"
+                )
             )
     owners, owner_problems = _owners(data, shown)
     review_by, review_problems = _review_by(data, shown)

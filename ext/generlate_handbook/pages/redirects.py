@@ -157,11 +157,18 @@ def _check_targets(app: Sphinx, exception: BaseException | None) -> None:
     accepted = {}
     for redirect in state.redirects:
         if redirect.new_doc not in env.found_docs:
-            _warn(state.file, redirect.line, f"{redirect.new} does not exist: no page to send "
-                  "readers to; fix the new path")
+            _warn(
+                state.file,
+                redirect.line,
+                f"{redirect.new} does not exist: no page to send readers to; fix the new path",
+            )
         elif redirect.old_doc in env.found_docs:
-            _warn(state.file, redirect.line, f"{redirect.old} is still a page, so its URL "
-                  "cannot redirect; remove the page or this line")
+            _warn(
+                state.file,
+                redirect.line,
+                f"{redirect.old} is still a page, so its URL "
+                "cannot redirect; remove the page or this line",
+            )
         else:
             accepted[redirect.old] = redirect.new
     app.config.rediraffe_redirects = accepted
