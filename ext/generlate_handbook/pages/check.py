@@ -108,7 +108,9 @@ def codeowners_problems(pages: Sequence[PageInfo], file: Path, shown: str) -> li
 
 
 def _first_difference(actual: str, expected: str) -> int:
-    for number, (a, b) in enumerate(zip(actual.splitlines(), expected.splitlines()), start=1):
+    for number, (a, b) in enumerate(
+        zip(actual.splitlines(), expected.splitlines(), strict=False), start=1
+    ):
         if a != b:
             return number
     return min(len(actual.splitlines()), len(expected.splitlines())) + 1
