@@ -7,6 +7,7 @@ edits cannot change the sources mid-build). Every test reads the one build.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import runpy
@@ -89,7 +90,13 @@ class Site:
             path.relative_to(self.html_dir).with_suffix("").as_posix()
             for path in self.html_dir.rglob("*.html")
             if not {"_static", "_sources"} & set(path.relative_to(self.html_dir).parts)
-        } - {"genindex", "search"}
+        } - {"genindex", "search", "404"} - self.redirect_pages()
+
+    def redirect_pages(self) -> set[str]:
+        """Pages that only redirect to a moved page's new address (handbook/_redirects.txt)."""
+        record = self.html_dir / "_rediraffe_redirected.json"
+        moved = json.loads(record.read_text("utf-8")) if record.exists() else {}
+        return {old.removesuffix(".md") for old in moved}
 
 
 @pytest.fixture(scope="session")

@@ -95,9 +95,13 @@ PAGES = {docname(p): p.read_text(encoding="utf-8") for p in sorted(HANDBOOK.rglo
 
 
 def prose_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(line number, line) for every line outside fenced code and directive blocks."""
+    """(line number, line) for every line outside front matter, fenced code and directives."""
     fence = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    start = 0
+    if lines and lines[0] == "---":  # YAML front matter (owner, review-by): not prose
+        start = next((i + 1 for i, line in enumerate(lines[1:], 1) if line == "---"), 0)
+    for number, line in enumerate(lines[start:], start=start + 1):
         match = FENCE.match(line)
         if fence is None and match:
             fence = match.group(1)
