@@ -17,6 +17,7 @@ write instead; the link itself is resolved to the new page.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -115,6 +116,25 @@ def _resolve_chains(
     return resolved, problems
 
 
+@functools.lru_cache(maxsize=8)
+def _accepted_cached(path: Path, mtime_ns: int) -> tuple[Redirect, ...]:
+    try:
+        return tuple(parse_redirects(path.read_text(encoding="utf-8"))[0])
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
+def _accepted(path: Path) -> tuple[Redirect, ...]:
+    """The file's accepted lines (its problems are reported once, at config time)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return ()
+    if stat.st_size > MAX_FILE_BYTES:
+        return ()
+    return _accepted_cached(path, stat.st_mtime_ns)
+
+
 class _State:
     def __init__(self) -> None:
         self.file: Path | None = None
@@ -184,7 +204,7 @@ class MovedLinks(SphinxPostTransform):
     default_priority = 5  # before MyST's resolver (9) and Sphinx's (10)
 
     def run(self, **kwargs: Any) -> None:
-        moved = {r.old_doc: r for r in _state(self.app).redirects}
+        moved = {r.old_doc: r for r in _accepted(Path(self.env.srcdir, self.config.redirects_file))}
         if not moved:
             return
         for node in self.document.findall(addnodes.pending_xref):
