@@ -86,11 +86,15 @@ class Site:
         return BeautifulSoup(self.raw(docname), "html.parser")
 
     def built_pages(self) -> set[str]:
-        return {
-            path.relative_to(self.html_dir).with_suffix("").as_posix()
-            for path in self.html_dir.rglob("*.html")
-            if not {"_static", "_sources"} & set(path.relative_to(self.html_dir).parts)
-        } - {"genindex", "search", "404"} - self.redirect_pages()
+        return (
+            {
+                path.relative_to(self.html_dir).with_suffix("").as_posix()
+                for path in self.html_dir.rglob("*.html")
+                if not {"_static", "_sources"} & set(path.relative_to(self.html_dir).parts)
+            }
+            - {"genindex", "search", "404"}
+            - self.redirect_pages()
+        )
 
     def redirect_pages(self) -> set[str]:
         """Pages that only redirect to a moved page's new address (handbook/_redirects.txt)."""

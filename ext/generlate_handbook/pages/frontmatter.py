@@ -41,6 +41,7 @@ MAX_FRONT_MATTER_LINES = 200
 
 _HANDLE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 OWNER_FORMS = "a GitHub handle ('@person'), a team ('@org/team') or an e-mail address"
 
 
@@ -123,11 +124,29 @@ def parse_page(text: str, shown: str) -> PageInfo:
         return _fail(shown, line, f"front matter is not valid YAML: {exc.problem}", hint)
     except YAMLError as exc:
         return _fail(shown, 1, f"front matter is not valid YAML: {exc}")
+    except ValueError as exc:  # a well-formed but impossible date, such as 2027-02-30
+        return _fail(
+            shown,
+            _impossible_date_line(yaml_text),
+            f"front matter: {exc}",
+            "write the date as YYYY-MM-DD, a day that exists",
+        )
     if data is None:
         data = CommentedMap()
     if not isinstance(data, CommentedMap):
         return _fail(shown, 2, "front matter must be a mapping of keys to values")
     return _page_info(data, shown)
+
+
+def _impossible_date_line(yaml_text: str) -> int:
+    """The page line of the first YYYY-MM-DD value that is not a real date (else line 1)."""
+    for number, line in enumerate(yaml_text.splitlines(), start=2):
+        for found in _DATE.findall(line):
+            try:
+                date.fromisoformat(found)
+            except ValueError:
+                return number
+    return 1
 
 
 def _line(data: CommentedMap, key: str) -> int:
