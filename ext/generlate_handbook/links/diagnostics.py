@@ -150,5 +150,15 @@ def hint(d: Diagnostic, srcdir: str = "handbook") -> str:
             "each entry needs host: or url: and a non-empty reason:; see the Links section "
             "of the README"
         )
+    if kind == "redirects.moved_link":
+        return (
+            f"the page moved ({srcdir}/_redirects.txt maps its old path to the new one): "
+            "link to the new path the message gives, so the link does not go through a redirect"
+        )
+    if kind == "redirects.file":
+        return (
+            "each line of the redirects file is the old page path, then the new one, both "
+            f"relative to {srcdir}/ and ending in .md; the new page must exist, the old must not"
+        )
     label = f"[{kind}] " if kind else ""
     return f"{label}build {d.level.lower()}: fix the source at that line (warnings fail the check)"

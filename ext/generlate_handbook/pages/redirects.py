@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,7 +91,7 @@ def parse_redirects(text: str) -> tuple[list[Redirect], list[tuple[int, str]]]:
             continue
         seen[old] = number
         redirects.append(Redirect(old, new, number))
-    return _resolve_chains(redirects, problems)
+    return redirects, problems
 
 
 def valid_path(path: str) -> bool:
@@ -98,22 +99,43 @@ def valid_path(path: str) -> bool:
     return bool(_PATH.fullmatch(path)) and ".." not in path.split("/")
 
 
-def _resolve_chains(
-    redirects: list[Redirect], problems: list[tuple[int, str]]
+def resolve(
+    redirects: Sequence[Redirect], pages: Collection[str]
 ) -> tuple[list[Redirect], list[tuple[int, str]]]:
-    """Point every old path at the end of its chain (a -> b, b -> c: a -> c); no cycles."""
-    by_old = {r.old: r for r in redirects}
-    resolved = []
+    """The redirects that can be served, each pointing at the end of its chain (a -> b -> c:
+    a -> c), given the site's ``pages`` (docnames); ``(line, message)`` for the others."""
+    problems: list[tuple[int, str]] = []
+    live = []
     for redirect in redirects:
+        if redirect.old_doc in pages:
+            problems.append(
+                (
+                    redirect.line,
+                    f"{redirect.old} is still a page, so its URL cannot redirect; remove the "
+                    "page or this line",
+                )
+            )
+        else:
+            live.append(redirect)
+    by_old = {r.old: r for r in live}
+    resolved = []
+    for redirect in live:
         target, visited = redirect.new, [redirect.old]
         while target in by_old and target not in visited:
             visited.append(target)
             target = by_old[target].new
         if target in visited:
             problems.append((redirect.line, "redirects in a circle: " + " -> ".join(visited)))
-            continue
-        resolved.append(Redirect(redirect.old, target, redirect.line))
-    return resolved, problems
+        elif target[: -len(SUFFIX)] not in pages:
+            problems.append(
+                (
+                    redirect.line,
+                    f"{redirect.new} does not exist: no page to send readers to; fix the new path",
+                )
+            )
+        else:
+            resolved.append(Redirect(redirect.old, target, redirect.line))
+    return resolved, sorted(problems)
 
 
 @functools.lru_cache(maxsize=8)
@@ -173,25 +195,10 @@ def _check_targets(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None:
         return
     state = _state(app)
-    env = app.env
-    accepted = {}
-    for redirect in state.redirects:
-        if redirect.new_doc not in env.found_docs:
-            _warn(
-                state.file,
-                redirect.line,
-                f"{redirect.new} does not exist: no page to send readers to; fix the new path",
-            )
-        elif redirect.old_doc in env.found_docs:
-            _warn(
-                state.file,
-                redirect.line,
-                f"{redirect.old} is still a page, so its URL "
-                "cannot redirect; remove the page or this line",
-            )
-        else:
-            accepted[redirect.old] = redirect.new
-    app.config.rediraffe_redirects = accepted
+    accepted, problems = resolve(state.redirects, app.env.found_docs)
+    for line, message in problems:
+        _warn(state.file, line, message)
+    app.config.rediraffe_redirects = {r.old: r.new for r in accepted}
 
 
 def _warn(file: Path | None, line: int, message: str) -> None:
@@ -204,29 +211,43 @@ class MovedLinks(SphinxPostTransform):
     default_priority = 5  # before MyST's resolver (9) and Sphinx's (10)
 
     def run(self, **kwargs: Any) -> None:
-        moved = {r.old_doc: r for r in _accepted(Path(self.env.srcdir, self.config.redirects_file))}
+        redirects = _accepted(Path(self.env.srcdir, self.config.redirects_file))
+        moved = {r.old_doc: r for r in resolve(redirects, self.env.found_docs)[0]}
         if not moved:
             return
         for node in self.document.findall(addnodes.pending_xref):
-            if node.get("refdomain") != "doc" or node.get("reftarget") not in moved:
+            if node.get("reftype") != "myst":
                 continue
-            redirect = moved[node["reftarget"]]
-            if redirect.new_doc not in self.env.found_docs:
+            target, anchor = self._target(node)
+            if target not in moved:
                 continue
+            redirect = moved[target]
             here = posixpath.dirname(self.env.docname)
             relative = posixpath.relpath(redirect.new, here or ".")
             logger.warning(
                 "link to a moved page: %s is now %s; link to %s",
                 redirect.old,
                 redirect.new,
-                relative,
+                relative + (f"#{anchor}" if anchor else ""),
                 location=node,
                 type=WARNING_TYPE,
                 subtype="moved_link",
             )
+            node["refdomain"] = "doc"
             node["reftarget"] = redirect.new_doc
-            if isinstance(node.get("reftargetid"), str) and not node["reftargetid"]:
-                node["reftargetid"] = None
+            node["reftargetid"] = anchor or None
+
+    def _target(self, node: addnodes.pending_xref) -> tuple[str | None, str | None]:
+        """The docname a MyST link points at, and its #anchor: a page link MyST resolved to a
+        document name, or a ``.md`` path it could not (the old page no longer exists)."""
+        if node.get("refdomain") == "doc":
+            return node.get("reftarget"), node.get("reftargetid")
+        path, _, anchor = str(node.get("reftarget", "")).partition("#")
+        if not path.endswith(SUFFIX):
+            return None, None
+        here = posixpath.dirname(self.env.docname)
+        docname = posixpath.normpath(posixpath.join(here, path))[: -len(SUFFIX)]
+        return docname, anchor or None
 
 
 def setup_redirects(app: Sphinx) -> None:
@@ -239,4 +260,4 @@ def setup_redirects(app: Sphinx) -> None:
     app.add_post_transform(MovedLinks)
 
 
-__all__ = ["Redirect", "nodes", "parse_redirects", "setup_redirects", "valid_path"]
+__all__ = ["Redirect", "nodes", "parse_redirects", "resolve", "setup_redirects", "valid_path"]

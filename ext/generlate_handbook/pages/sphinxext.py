@@ -58,11 +58,13 @@ def page_meta(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str, 
         return None
     source = Path(app.env.doc2path(pagename))
     info = read_page(source, source.name)
+    # Without git, Sphinx's own last_updated is the build's date: never shown as the page's.
     if app.config.handbook_git_dates:
         unknown = "not committed yet"
+        last_updated = context.get("last_updated") or None
     else:
         unknown = "unknown: built outside a git checkout"
-    last_updated = context.get("last_updated") or None
+        last_updated = None
     return {
         "owners": list(info.owners),
         "review_by": info.review_by.isoformat() if info.review_by else None,
