@@ -391,7 +391,7 @@ def test_redirect_pages_and_links_to_old_paths(git_handbook, tmp_path):
     redirect = (html / "rates-2025.html").read_text("utf-8")
     assert 'content="0; url=rates.html"' in redirect
     assert 'window.location.replace("rates.html"' in redirect
-    assert 'href="../index.html"' in (html / "guide" / "old.html").read_text("utf-8")
+    assert 'href="index.html"' in (html / "guide" / "old.html").read_text("utf-8")
     assert not (html / "gone.html").exists()
     assert "This page has moved" not in (html / "rates.html").read_text("utf-8")
     guide_html = BeautifulSoup((html / "guide" / "index.html").read_text("utf-8"), "html.parser")
