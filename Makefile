@@ -83,7 +83,8 @@ $(AXE_STAMP): $(BROWSERDIR)/package.json $(BROWSERDIR)/package-lock.json
 browser:  ## Install the browser tests' Chromium (apt) and axe-core (npm ci) when missing
 	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	missing=""; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
+		|| missing="$$missing chromium"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing with apt-get..."; \

@@ -21,11 +21,12 @@ SETUP_HINT = "run `make browser` (installs Debian's chromium with apt, and axe-c
 
 
 def chromium_path() -> Path | None:
-    """Debian's Chromium (``HANDBOOK_CHROMIUM`` overrides), or None when it is not installed."""
+    """Debian's Chromium, or Google Chrome where it comes with the machine (GitHub's runners);
+    ``HANDBOOK_CHROMIUM`` overrides. None when none is installed."""
     configured = os.environ.get("HANDBOOK_CHROMIUM")
     if configured:
         return Path(configured) if Path(configured).is_file() else None
-    for name in ("chromium", "chromium-browser"):
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
         found = shutil.which(name)
         if found:
             return Path(found)
