@@ -22,7 +22,7 @@ help:  ## List the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
+	$(BIN)/python -m pip install --quiet -e '.[test,serve,dev]'
 	@touch $@
 
 venv: $(STAMP)  ## Create or refresh .venv/ from pyproject.toml
