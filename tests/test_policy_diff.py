@@ -25,8 +25,11 @@ YEARS = ["--year", "2026", "--year", "2027"]
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
-        cwd=cwd, check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 @pytest.fixture
@@ -53,76 +56,123 @@ def run_diff(repo: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tupl
 
 
 SEV1 = "Severity 1 response, self-hosted and managed"
+SEV1_RES = "Severity 1 resolution, self-hosted and managed"
+WORST = "at their worst on the calendar over 2026, 2027:"
 CASES = [
     pytest.param(
-        "within: 24h", "within: 16h",
+        "within: 24h",
+        "within: 16h",
         f"{SEV1}: 24 working hours (3 business days) → 16 working hours (2 business days) "
-        "(stricter)", 1, id="target-tighter"),
+        "(stricter)",
+        1,
+        id="target-tighter",
+    ),
     pytest.param(
-        "within: 72h", "within: 80h",
-        "Severity 1 resolution, self-hosted and managed: 72 working hours (9 business days) → "
-        "80 working hours (2 business weeks) (looser)", 3, id="target-looser"),
+        "within: 72h",
+        "within: 80h",
+        f"{SEV1_RES}: 72 working hours (9 business days) → "
+        "80 working hours (2 business weeks) (looser)",
+        3,
+        id="target-looser",
+    ),
     pytest.param(
-        "availability: 99.5%", "availability: 99.0%",
+        "availability: 99.5%",
+        "availability: 99.0%",
         "Managed availability: 99.5% → 99% (looser; allowed downtime 3 hours 36 minutes → "
-        "7 hours 12 minutes a month)", 3, id="availability"),
+        "7 hours 12 minutes a month)",
+        3,
+        id="availability",
+    ),
     pytest.param(
-        "      fri: 09:00-17:00", "      fri: 09:00-16:00",
-        [f"{SEV1}: 24 working hours (3 business days) → 24 working hours (looser; at their worst "
-         "on the calendar over 2026, 2027: 121 hours → 138 hours)",
-         "Severity 1 resolution, self-hosted and managed: 72 working hours (9 business days) → 72 "
-         "working hours (looser; at their worst on the calendar over 2026, 2027: 313 hours → 331 "
-         "hours)",
-         "Working hours, Friday: 09:00–17:00 Pacific Time → 09:00–16:00 Pacific Time "
-         "(looser; 1 fewer working hour a week)",
-         "Severity 2 response, self-hosted and managed: 1 business week (40 working hours) → 1 "
-         "business week (39 working hours) (neutral; at their worst on the calendar over 2026, "
-         "2027: 169 hours → 169 hours)"], 3, id="schedule-day-hours"),
+        "      fri: 09:00-17:00",
+        "      fri: 09:00-16:00",
+        [
+            f"{SEV1}: 24 working hours (3 business days) → 24 working hours (looser; {WORST}"
+            " 121 hours → 138 hours)",
+            f"{SEV1_RES}: 72 working hours (9 business days) → 72 "
+            f"working hours (looser; {WORST} 313 hours → 331 "
+            "hours)",
+            "Working hours, Friday: 09:00–17:00 Pacific Time → 09:00–16:00 Pacific Time "
+            "(looser; 1 fewer working hour a week)",
+            "Severity 2 response, self-hosted and managed: 1 business week (40 working hours) → 1 "
+            "business week (39 working hours) (neutral; at their worst on the calendar over 2026, "
+            "2027: 169 hours → 169 hours)",
+        ],
+        3,
+        id="schedule-day-hours",
+    ),
     pytest.param(
-        "      fri: 02:00-17:00", "      fri: 02:00-17:00\n      sat: 09:00-12:00",
-        ["Support window, Saturday: closed → 09:00–12:00 Pacific Time "
-         "(stricter; 3 more hours in the support window a week)",
-         "Internal first response: 1 hour in the support window → 1 hour in the support window "
-         "(stricter; at their worst on the calendar over 2026, 2027: 59 hours → 40 hours)",
-         "Each engineer's first response: 1 hour in the support window → 1 hour in the support "
-         "window (stricter; at their worst on the calendar over 2026, 2027: 59 hours → 40 hours)"],
-        1, id="schedule-day-added"),
+        "      fri: 02:00-17:00",
+        "      fri: 02:00-17:00\n      sat: 09:00-12:00",
+        [
+            "Support window, Saturday: closed → 09:00–12:00 Pacific Time "
+            "(stricter; 3 more hours in the support window a week)",
+            "Internal first response: 1 hour in the support window → 1 hour in the support window "
+            f"(stricter; {WORST} 59 hours → 40 hours)",
+            "Each engineer's first response: 1 hour in the support window → 1 hour in the support "
+            f"window (stricter; {WORST} 59 hours → 40 hours)",
+        ],
+        1,
+        id="schedule-day-added",
+    ),
     pytest.param(
-        "    holidays: []\n  support-window", "    holidays: [2026-12-25]\n  support-window",
-        [f"{SEV1}: 24 working hours (3 business days) → 24 working hours (3 business days) "
-         "(looser; at their worst on the calendar over 2026, 2027: 121 hours → 144 hours)",
-         "Severity 1 resolution, self-hosted and managed: 72 working hours (9 business days) → 72 "
-         "working hours (9 business days) (looser; at their worst on the calendar over 2026, "
-         "2027: 313 hours → 336 hours)",
-         "Severity 2 response, self-hosted and managed: 1 business week (40 working hours) → 1 "
-         "business week (40 working hours) (looser; at their worst on the calendar over 2026, "
-         "2027: 169 hours → 240 hours)",
-         "Working hours, holiday 2026-12-25: added: closed all day (looser; 8 working hours "
-         "closed)"], 3, id="holiday"),
+        "    holidays: []\n  support-window",
+        "    holidays: [2026-12-25]\n  support-window",
+        [
+            f"{SEV1}: 24 working hours (3 business days) → 24 working hours (3 business days) "
+            f"(looser; {WORST} 121 hours → 144 hours)",
+            f"{SEV1_RES}: 72 working hours (9 business days) → 72 "
+            "working hours (9 business days) (looser; at their worst on the calendar over 2026, "
+            "2027: 313 hours → 336 hours)",
+            "Severity 2 response, self-hosted and managed: 1 business week (40 working hours) → 1 "
+            "business week (40 working hours) (looser; at their worst on the calendar over 2026, "
+            "2027: 169 hours → 240 hours)",
+            "Working hours, holiday 2026-12-25: added: closed all day (looser; 8 working hours "
+            "closed)",
+        ],
+        3,
+        id="holiday",
+    ),
     pytest.param(
-        "within: when complete", "within: 10 business days",
+        "within: when complete",
+        "within: 10 business days",
         "Severity 2 resolution, self-hosted and managed: when complete → 10 business days "
-        "(80 working hours) (stricter)", 1, id="when-complete-to-deadline"),
+        "(80 working hours) (stricter)",
+        1,
+        id="when-complete-to-deadline",
+    ),
     pytest.param(
-        "within: 72h", "within: when complete",
-        "Severity 1 resolution, self-hosted and managed: 72 working hours (9 business days) → "
-        "when complete (looser)", 3, id="deadline-to-when-complete"),
+        "within: 72h",
+        "within: when complete",
+        f"{SEV1_RES}: 72 working hours (9 business days) → when complete (looser)",
+        3,
+        id="deadline-to-when-complete",
+    ),
     pytest.param(
         "      The hours during which Generlate is responsible",
         "      The only hours during which Generlate is responsible",
         "Working hours: description: The hours during which Generlate is responsible for "
         "upholding the contractual SLAs. → The only hours during which Generlate is responsible "
-        "for upholding the contractual SLAs. (neutral)", 1, id="renamed-description"),
+        "for upholding the contractual SLAs. (neutral)",
+        1,
+        id="renamed-description",
+    ),
     pytest.param(
-        "    max_downtime: 2h", "    max_downtime: 3h",
-        "Managed longest maintenance window: 2 hours → 3 hours (looser)", 3, id="maintenance"),
+        "    max_downtime: 2h",
+        "    max_downtime: 3h",
+        "Managed longest maintenance window: 2 hours → 3 hours (looser)",
+        3,
+        id="maintenance",
+    ),
     pytest.param(
         "  first_response:\n    within: 1h\n    clock: support-window\n    priority",
         "  first_response:\n    within: 1h\n    clock: working-hours\n    priority",
         "Internal first response: 1 hour in the support window → 1 working hour (looser; at "
-        "their worst on the calendar over 2026, 2027: 59 hours → 66 hours)", 3,
-        id="target-clock-changed"),
-]  # fmt: skip
+        "their worst on the calendar over 2026, 2027: 59 hours → 66 hours)",
+        3,
+        id="target-clock-changed",
+    ),
+]
 
 
 @pytest.mark.parametrize(("old", "new", "line", "status"), CASES)
@@ -142,11 +192,19 @@ def test_each_edit_is_one_line_with_its_verdict_and_exit_status(
 
 
 def test_a_severity_added_is_said_plainly_with_its_new_targets(repo, capsys) -> None:
-    edit(repo, "  sev2:\n    name: Severity 2", "  sev3:\n    name: Severity 3\n    description:"
-         " Cosmetic problems.\n  sev2:\n    name: Severity 2")  # fmt: skip
-    edit(repo, "      sev2:\n        response:", "      sev3:\n        response:\n          within:"
-         " 2 business weeks\n        resolution:\n          within: when complete\n"
-         "      sev2:\n        response:")  # fmt: skip
+    edit(
+        repo,
+        "  sev2:\n    name: Severity 2",
+        "  sev3:\n    name: Severity 3\n    description:"
+        " Cosmetic problems.\n  sev2:\n    name: Severity 2",
+    )
+    edit(
+        repo,
+        "      sev2:\n        response:",
+        "      sev3:\n        response:\n          within:"
+        " 2 business weeks\n        resolution:\n          within: when complete\n"
+        "      sev2:\n        response:",
+    )
     code, out, _ = run_diff(repo, capsys, "HEAD")
     assert "  Severity: added: Severity 3 (stricter)" in out.splitlines()
     assert (
@@ -157,8 +215,10 @@ def test_a_severity_added_is_said_plainly_with_its_new_targets(repo, capsys) -> 
 
 
 def test_no_change_exits_zero(repo, capsys) -> None:
-    assert run_diff(repo, capsys, "HEAD")[:2] == (0, "Policy changes from HEAD to the working "
-                                                  "tree: no policy change\n")  # fmt: skip
+    assert run_diff(repo, capsys, "HEAD")[:2] == (
+        0,
+        "Policy changes from HEAD to the working tree: no policy change\n",
+    )
 
 
 def test_the_pages_that_render_a_fact_are_named(repo, capsys) -> None:

@@ -92,12 +92,17 @@ def api(fake: FakeGitHub) -> Iterator[str]:
 
 def run(tmp_path: Path, monkeypatch, api: str, body: str, status: int, labels=()) -> int:
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"number": 7, "labels": [
-        {"name": name} for name in labels]}}))  # fmt: skip
+    event.write_text(
+        json.dumps({"pull_request": {"number": 7, "labels": [{"name": name} for name in labels]}})
+    )
     diff = tmp_path / "diff.md"
     diff.write_text(body)
-    for name, value in {"GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": REPOSITORY,
-                        "GITHUB_EVENT_PATH": str(event), "GITHUB_API_URL": api}.items():  # fmt: skip
+    for name, value in {
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_REPOSITORY": REPOSITORY,
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_API_URL": api,
+    }.items():
         monkeypatch.setenv(name, value)
     return comment.main(["--body", str(diff), "--status", str(status)])
 
@@ -148,8 +153,13 @@ def test_bad_settings_are_refused_before_any_request(
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"pull_request": {"number": 7}}))
     (tmp_path / "diff.md").write_text(MARKER)
-    env = {"GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": REPOSITORY, "GITHUB_EVENT_PATH": str(event),
-           "GITHUB_API_URL": api, setting: value}  # fmt: skip
+    env = {
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_REPOSITORY": REPOSITORY,
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_API_URL": api,
+        setting: value,
+    }
     monkeypatch.setattr(comment.os, "environ", env)
     assert comment.main(["--body", str(tmp_path / "diff.md"), "--status", "1"]) == 1
     assert message in capsys.readouterr().err

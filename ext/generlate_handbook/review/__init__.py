@@ -25,12 +25,13 @@ def with_pages(changes: Sequence[Change], source_dir: Path | None, policy: Polic
         replace(
             change,
             pages=tuple(
-                page for page, page_uses in uses.items()
+                page
+                for page, page_uses in uses.items()
                 if any(renders(page_uses, path) for path in change.paths)
             ),
         )
         for change in changes
-    ]  # fmt: skip
+    ]
 
 
 __all__ = ["Change", "diff_policies", "with_pages"]

@@ -66,7 +66,7 @@ class GitHub:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
                 text = answer.read(5_000_000).decode() or "null"
         except urllib.error.HTTPError as error:
             raise CommentError(f"{method} {path}: HTTP {error.code}") from None
@@ -125,8 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--status", type=int, required=True, help="handbook-policy diff's exit")
     args = parser.parse_args(argv)
     try:
-        settings = {name: os.environ.get(name, "") for name in
-                    ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_EVENT_PATH")}  # fmt: skip
+        settings = {
+            name: os.environ.get(name, "")
+            for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_EVENT_PATH")
+        }
         missing = [name for name, value in settings.items() if not value]
         if missing:
             raise CommentError(f"not set: {', '.join(missing)}")

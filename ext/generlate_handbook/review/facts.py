@@ -120,15 +120,27 @@ def _target_facts(policy: Policy) -> Iterator[Fact]:
 
 def _severity_facts(policy: Policy) -> Iterator[Fact]:
     for sev_id, severity in policy.severities.items():
-        yield Fact(("severity", sev_id), "Severity", severity.name, Better.NEUTRAL,
-                   (("severities", sev_id),), added_is=Better.HIGHER)  # fmt: skip
+        yield Fact(
+            ("severity", sev_id),
+            "Severity",
+            severity.name,
+            Better.NEUTRAL,
+            (("severities", sev_id),),
+            added_is=Better.HIGHER,
+        )
 
 
 def _plan_facts(policy: Policy) -> Iterator[Fact]:
     for plan_id, plan in policy.plans.items():
         base: KeyPath = ("plans", plan_id)
-        yield Fact(("plan", plan_id), f"{plan.name} plan", plan.name, Better.NEUTRAL, (base,),
-                   added_is=Better.HIGHER)  # fmt: skip
+        yield Fact(
+            ("plan", plan_id),
+            f"{plan.name} plan",
+            plan.name,
+            Better.NEUTRAL,
+            (base,),
+            added_is=Better.HIGHER,
+        )
         if plan.availability is not None:
             yield Fact(
                 ("plan", plan_id, "availability"),
@@ -176,8 +188,9 @@ def _schedule_facts(policy: Policy) -> Iterator[Fact]:
                 amount=Decimal(_day_minutes(spec, day)),
                 spec=spec,
             )
-        yield _text(("schedule", sched_id, "zone"), f"{spec.name}, time zone", zone,
-                    (*base, "zone"))  # fmt: skip
+        yield _text(
+            ("schedule", sched_id, "zone"), f"{spec.name}, time zone", zone, (*base, "zone")
+        )
         for holiday in spec.holidays:
             day_name = calendar.day_name[holiday.date.weekday()]
             open_minutes = _day_minutes(spec, day_name[:3].lower())
@@ -199,12 +212,20 @@ def _named_target_facts(policy: Policy) -> Iterator[Fact]:
     for section, name, label, model in (
         ("internal", "first_response", "Internal first response", internal.first_response),
         ("internal", "resolution", "Internal average resolution", internal.resolution),
-        ("individual", "first_response", "Each engineer's first response",
-         individual.first_response),
-        ("individual", "reply_gap", "Each engineer's longest gap between replies",
-         individual.reply_gap),
+        (
+            "individual",
+            "first_response",
+            "Each engineer's first response",
+            individual.first_response,
+        ),
+        (
+            "individual",
+            "reply_gap",
+            "Each engineer's longest gap between replies",
+            individual.reply_gap,
+        ),
         ("individual", "resolution", "Each engineer's average resolution", individual.resolution),
-    ):  # fmt: skip
+    ):
         field_name = next(f for f in ("within", "average_within", "at_most") if hasattr(model, f))
         yield _deadline_fact(
             policy,
@@ -215,18 +236,37 @@ def _named_target_facts(policy: Policy) -> Iterator[Fact]:
             ((section, name, field_name), (section, name, "clock")),
         )
     for key, label, value, better in (
-        (("internal", "attainment", "sla_response"), "SLA response attainment goal",
-         internal.attainment.sla_response, Better.HIGHER),
-        (("internal", "attainment", "sla_resolution"), "SLA resolution attainment goal",
-         internal.attainment.sla_resolution, Better.HIGHER),
-        (("internal", "engineering_help", "at_most"),
-         f"Cases needing engineering help, per {internal.engineering_help.per}",
-         internal.engineering_help.at_most, Better.LOWER),
-        (("individual", "active_cases", "at_most"), "Active cases per engineer",
-         individual.active_cases.at_most, Better.LOWER),
-        (("individual", "ramp_up"), "Ramp-up time of a new engineer",
-         individual.ramp_up, Better.LOWER),
-    ):  # fmt: skip
+        (
+            ("internal", "attainment", "sla_response"),
+            "SLA response attainment goal",
+            internal.attainment.sla_response,
+            Better.HIGHER,
+        ),
+        (
+            ("internal", "attainment", "sla_resolution"),
+            "SLA resolution attainment goal",
+            internal.attainment.sla_resolution,
+            Better.HIGHER,
+        ),
+        (
+            ("internal", "engineering_help", "at_most"),
+            f"Cases needing engineering help, per {internal.engineering_help.per}",
+            internal.engineering_help.at_most,
+            Better.LOWER,
+        ),
+        (
+            ("individual", "active_cases", "at_most"),
+            "Active cases per engineer",
+            individual.active_cases.at_most,
+            Better.LOWER,
+        ),
+        (
+            ("individual", "ramp_up"),
+            "Ramp-up time of a new engineer",
+            individual.ramp_up,
+            Better.LOWER,
+        ),
+    ):
         yield Fact(
             key,
             label,

@@ -33,9 +33,9 @@ def history(policy_dir: Path, limit: int) -> list[Entry] | None:
         commits = policy_history(repo, policy_dir, limit)
     except RevisionError:
         return None
-    cache: dict[str, LoadedPolicy | None | str] = {}
+    cache: dict[str, LoadedPolicy | str | None] = {}
 
-    def at(sha: str | None) -> LoadedPolicy | None | str:
+    def at(sha: str | None) -> LoadedPolicy | str | None:
         if sha is None:
             return None
         if sha not in cache:

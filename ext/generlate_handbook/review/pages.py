@@ -41,7 +41,9 @@ def page_uses(text: str, policy: Policy) -> list[PolicyUse]:
     return list(_uses(_parser(), text, policy, 0, 0))
 
 
-def _uses(md: MarkdownIt, text: str, policy: Policy, offset: int, depth: int) -> Iterator[PolicyUse]:
+def _uses(
+    md: MarkdownIt, text: str, policy: Policy, offset: int, depth: int
+) -> Iterator[PolicyUse]:
     if depth > MAX_DEPTH:
         return
     for token in md.parse(text):

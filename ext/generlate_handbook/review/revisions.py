@@ -66,9 +66,7 @@ def repo_root(start: Path) -> Path | None:
 def resolve(repo: Path, revision: str) -> str:
     """The commit a revision names; :class:`RevisionError` when there is none."""
     try:
-        return git(repo, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")[
-            :40
-        ]
+        return git(repo, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")[:40]
     except RevisionError:
         raise RevisionError(f"no such revision: {revision!r}") from None
 

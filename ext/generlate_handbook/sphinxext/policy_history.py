@@ -38,8 +38,12 @@ class PolicyHistory(SphinxDirective):
         limit = min(self.options.get("limit", 50), MAX_LIMIT)
         entries = history(Path(self.config.policy_dir), limit)
         if entries is None:
-            return [nodes.paragraph(text="The policy's history is unavailable: this copy of "
-                                    "the handbook was built outside its git repository.")]  # fmt: skip
+            return [
+                nodes.paragraph(
+                    text="The policy's history is unavailable: this copy of "
+                    "the handbook was built outside its git repository."
+                )
+            ]
         if not entries:
             return [nodes.paragraph(text="No commit has changed the policy yet.")]
         items = nodes.bullet_list(classes=["policy-history"])
@@ -107,9 +111,7 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     getattr(env, _DOCS, set()).discard(docname)
 
 
-def _merge(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
     docs: set[str] = getattr(env, _DOCS, set())
     docs |= getattr(other, _DOCS, set())
     setattr(env, _DOCS, docs)
