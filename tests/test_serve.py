@@ -58,7 +58,8 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     dry = subprocess.run(
         ["make", "-n", "serve", f"SERVE_PORT={port}"], cwd=clone, capture_output=True, text=True
     )
-    lines = [line for line in dry.stdout.splitlines() if "sphinx-autobuild" in line]
+    commands = dry.stdout.replace("\\\n", " ").splitlines()
+    lines = [line for line in commands if "sphinx-autobuild" in line]
     assert len(lines) == 1, dry.stdout
     assert "--watch policy" in lines[0] and "--watch ext" in lines[0]
     assert f"--host 127.0.0.1 --port {port}" in lines[0]
