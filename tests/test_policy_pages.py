@@ -54,7 +54,9 @@ def page(site: Path, name: str) -> BeautifulSoup:
 
 
 def test_the_history_lists_the_commit_that_created_the_policy(clone: Path, site: Path) -> None:
-    created = git(clone, "log", "--diff-filter=A", "--format=%H%x1f%cs", "--", "policy").splitlines()
+    created = git(
+        clone, "log", "--diff-filter=A", "--format=%H%x1f%cs", "--", "policy"
+    ).splitlines()
     sha, day = created[-1].split("\x1f")
     items = page(site, "customer-support/policy-changes.html").select("ul.policy-history > li")
     last = items[-1].get_text(" ", strip=True)
