@@ -30,7 +30,7 @@ pytestmark = pytest.mark.build
 REPO = Path(__file__).resolve().parent.parent
 HANDBOOK = REPO / "handbook"
 POLICY_USE = re.compile(
-    r"\{(policy|sla-table|support-hours|availability-budget|sla-examples|policy-list)\}"
+    r"\{(policy|sla-table|support-hours|availability-budget|sla-examples|policy-list|policy-history)\}"
 )
 
 CONF = f"""
