@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
@@ -260,4 +259,4 @@ def setup_redirects(app: Sphinx) -> None:
     app.add_post_transform(MovedLinks)
 
 
-__all__ = ["Redirect", "nodes", "parse_redirects", "resolve", "setup_redirects", "valid_path"]
+__all__ = ["Redirect", "parse_redirects", "resolve", "setup_redirects", "valid_path"]
