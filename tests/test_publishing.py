@@ -191,6 +191,32 @@ def test_outside_a_git_checkout_the_build_succeeds_and_the_date_is_unknown(git_h
     assert shown["Owner"] == "@ada, @generlate/billing"
 
 
+def test_a_shallow_clone_says_so_and_fails_the_strict_build_with_a_hint(git_handbook, tmp_path):
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{git_handbook}", str(clone))
+    warnings_file = tmp_path / "warnings.txt"
+    strict = build(clone / "handbook", tmp_path / "strict", "--warning-file", str(warnings_file))
+    assert strict.returncode == 1
+    shallow = [
+        d
+        for d in parse_warnings(warnings_file.read_text("utf-8"), tmp_path)
+        if d.kind == "git.too_shallow"
+    ]
+    assert {d.path for d in shallow} >= {"clone/handbook/index.md"}
+    assert "git fetch --unshallow" in hint(shallow[0])
+    relaxed = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-M", "html", "handbook", str(tmp_path / "out"), "-q"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert relaxed.returncode == 0, relaxed.stderr
+    shown = meta(tmp_path / "out" / "html" / "index.html")["Last updated"]
+    assert shown == "unknown: the git clone is too shallow (git fetch --unshallow)"
+
+
 def test_a_page_without_front_matter_still_builds_and_says_not_set(tmp_path):
     write(tmp_path / "src", {"conf.py": CONF, "index.md": "# Home\n"})
     result = build(tmp_path / "src", tmp_path / "out")

@@ -150,6 +150,11 @@ def hint(d: Diagnostic, srcdir: str = "handbook") -> str:
             "each entry needs host: or url: and a non-empty reason:; see the Links section "
             "of the README"
         )
+    if kind == "git.too_shallow":
+        return (
+            "this clone lacks the history that says when the page last changed: run "
+            "`git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)"
+        )
     if kind == "redirects.moved_link":
         return (
             f"the page moved ({srcdir}/_redirects.txt maps its old path to the new one): "

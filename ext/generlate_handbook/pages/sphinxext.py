@@ -33,14 +33,14 @@ if TYPE_CHECKING:
 GIT_TIMEOUT = 20  # seconds
 
 
-def in_git_checkout(folder: Path) -> bool:
-    """Whether ``folder`` is inside a git work tree and ``git`` can be run."""
+def _git(folder: Path, *args: str) -> str | None:
+    """``git args`` in ``folder``: its output, or None when git is missing or fails."""
     git = shutil.which("git")
     if git is None:
-        return False
+        return None
     try:
         result = subprocess.run(
-            [git, "rev-parse", "--is-inside-work-tree"],
+            [git, *args],
             cwd=folder,
             capture_output=True,
             text=True,
@@ -48,8 +48,23 @@ def in_git_checkout(folder: Path) -> bool:
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return False
-    return result.returncode == 0 and result.stdout.strip() == "true"
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def git_state(folder: Path) -> str:
+    """``"full"`` (a git work tree with its history), ``"shallow"`` (a shallow clone: older
+    changes are missing) or ``"none"`` (no git, or not a work tree: a source tarball)."""
+    if _git(folder, "rev-parse", "--is-inside-work-tree") != "true":
+        return "none"
+    return "shallow" if _git(folder, "rev-parse", "--is-shallow-repository") == "true" else "full"
+
+
+UNKNOWN = {
+    "full": "not committed yet",
+    "shallow": "unknown: the git clone is too shallow (git fetch --unshallow)",
+    "none": "unknown: built outside a git checkout",
+}
 
 
 def page_meta(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str, Any] | None:
@@ -58,18 +73,14 @@ def page_meta(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str, 
         return None
     source = Path(app.env.doc2path(pagename))
     info = read_page(source, source.name)
+    state = app.config.handbook_git_state
     # Without git, Sphinx's own last_updated is the build's date: never shown as the page's.
-    if app.config.handbook_git_dates:
-        unknown = "not committed yet"
-        last_updated = context.get("last_updated") or None
-    else:
-        unknown = "unknown: built outside a git checkout"
-        last_updated = None
+    last_updated = (context.get("last_updated") or None) if state != "none" else None
     return {
         "owners": list(info.owners),
         "review_by": info.review_by.isoformat() if info.review_by else None,
         "last_updated": last_updated,
-        "last_updated_unknown": unknown,
+        "last_updated_unknown": UNKNOWN.get(state, UNKNOWN["none"]),
     }
 
 
@@ -80,9 +91,9 @@ def _html_page_context(
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    uses_git = in_git_checkout(Path(app.srcdir))
-    app.add_config_value("handbook_git_dates", uses_git, "env", types=frozenset({bool}))
-    if uses_git:
+    state = git_state(Path(app.srcdir))
+    app.add_config_value("handbook_git_state", state, "env", types=frozenset({str}))
+    if state != "none":
         app.setup_extension("sphinx_last_updated_by_git")
     # Same priority as sphinx_last_updated_by_git's handler (which sets last_updated) and the
     # theme's (which drops footer templates that render empty), registered after the first and
