@@ -7,7 +7,7 @@ and remembers the clock in force on the way, so a duration is worded on the cloc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +27,21 @@ from .policy.units import Count, Duration, DurationUnit, NoDeadline, Percentage
 from .policy.zones import reader_name
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# English in every locale (strftime's %a and %b follow the build machine's locale).
+MONTH_ABBREVIATIONS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 
 
 class KeyPathError(LookupError):
@@ -216,3 +231,15 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def format_day_month(day: date) -> str:
+    """``4 Nov``: the same on every platform and locale (no glibc-only ``%-d``)."""
+    return f"{day.day} {MONTH_ABBREVIATIONS[day.month - 1]}"
+
+
+def format_moment(moment: datetime, *, year: bool = True) -> str:
+    """``Wed 4 Nov 2026, 16:00`` (``year=False``: ``Wed 4 Nov, 16:00``), in ``moment``'s zone."""
+    weekday = DAY_NAMES[moment.weekday()][:3]
+    text = f"{weekday} {format_day_month(moment)}"
+    return f"{text} {moment.year}, {moment:%H:%M}" if year else f"{text}, {moment:%H:%M}"

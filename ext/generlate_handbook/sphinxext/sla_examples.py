@@ -21,6 +21,8 @@ from sphinx.application import Sphinx
 
 from .. import clock as biz
 from ..clock.deadlines import Deadline, UnknownIdError, ticket_deadlines
+from ..policy.model import Policy
+from ..wording import format_moment
 from .common import PolicyDirective, build_table, paragraph
 
 
@@ -28,8 +30,8 @@ def _when(moment: datetime, zone: ZoneInfo) -> nodes.Node:
     local = moment.astimezone(zone)
     utc = moment.astimezone(ZoneInfo("UTC"))
     container = nodes.container()
-    container += paragraph(f"{local:%a %-d %b %Y, %H:%M} {local.tzname()}")
-    container += paragraph(f"{utc:%a %-d %b, %H:%M} UTC", classes=["policy-utc"])
+    container += paragraph(f"{format_moment(local)} {local.tzname()}")
+    container += paragraph(f"{format_moment(utc, year=False)} UTC", classes=["policy-utc"])
     return container
 
 
@@ -46,11 +48,10 @@ class SlaExamples(PolicyDirective):
     has_content = True
     option_spec: ClassVar[dict] = {"severity": directives.unchanged_required}
 
-    def run(self) -> list[nodes.Node]:
-        found = self.policy_and_plan()
-        if found is None:
+    def render(self, policy: Policy) -> list[nodes.Node]:
+        plan_id = self.plan_argument(policy)
+        if plan_id is None:
             return []
-        policy, plan_id = found
         severity = self.options.get("severity", next(iter(policy.severities))).strip()
         rows: list[list[nodes.Node | str]] = []
         zone: ZoneInfo | None = None
@@ -100,7 +101,6 @@ class SlaExamples(PolicyDirective):
         table = build_table(
             header, rows, widths=[24, 19, 19, 19, 19], title=title, classes=["sla-examples"]
         )
-        self.set_source_info(table)
         return [table]
 
 

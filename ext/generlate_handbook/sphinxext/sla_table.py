@@ -48,11 +48,10 @@ class SlaTable(PolicyDirective):
     has_content = False
     option_spec: ClassVar[dict] = {"class": directives.class_option}
 
-    def run(self) -> list[nodes.Node]:
-        found = self.policy_and_plan()
-        if found is None:
+    def render(self, policy: Policy) -> list[nodes.Node]:
+        plan_id = self.plan_argument(policy)
+        if plan_id is None:
             return []
-        policy, plan_id = found
         plan, sla = policy.plans[plan_id], policy.sla_for(plan_id)
         rows: list[list[nodes.Node | str]] = []
         anchors = []
@@ -74,13 +73,13 @@ class SlaTable(PolicyDirective):
             widths=[14, 42, 22, 22],
             title=f"{plan.name}: {clock_caption(policy, sla)}",
             classes=["sla-table", *self.options.get("class", [])],
-            row_ids=anchors,
         )
         self.set_source_info(table)
-        for row, anchor in zip(table.findall(nodes.row), [None, *anchors], strict=False):
-            if anchor:
-                row["names"].append(anchor)
-                self.state.document.note_explicit_target(row)
+        warn = True  # once per table
+        for row, anchor in zip(table.findall(nodes.row), [None, *anchors], strict=True):
+            if anchor:  # the header row has none
+                self.set_source_info(row)
+                warn &= self.anchor(row, anchor, label=True, warn=warn)  # a {ref} target too
         return [table]
 
 
