@@ -11,18 +11,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
-
 from .policy.model import (
     CALENDAR,
     Exclusion,
+    Measured,
     Plan,
     Policy,
     ScheduleSpec,
     Severity,
     Sla,
-    Target,
 )
+from .policy.tree import children
 from .policy.units import Count, Duration, DurationUnit, NoDeadline, Percentage
 from .policy.zones import reader_name
 
@@ -66,7 +65,7 @@ def resolve(policy: Policy, key_path: str) -> Resolved:
     clock = CALENDAR
     walked: list[str] = []
     for part in parts:
-        options = _children(current)
+        options = children(current)
         if part not in options:
             where = ".".join(walked) or "the policy"
             known = ", ".join(options) or "nothing: it is a single value"
@@ -80,17 +79,6 @@ def resolve(policy: Policy, key_path: str) -> Resolved:
     return Resolved(current, clock, ".".join(parts))
 
 
-def _children(node: Any) -> dict[str, Any]:
-    if isinstance(node, BaseModel):
-        return {
-            (field.alias or name): getattr(node, name)
-            for name, field in type(node).model_fields.items()
-        }
-    if isinstance(node, dict):
-        return {str(key): value for key, value in node.items()}
-    return {}
-
-
 def format_resolved(policy: Policy, resolved: Resolved) -> str:
     """The reader's wording of a resolved value."""
     return format_value(policy, resolved.value, resolved.clock)
@@ -102,8 +90,8 @@ def format_value(policy: Policy, value: Any, clock: str = CALENDAR) -> str:
             return format_duration(policy, value, clock)
         case NoDeadline():
             return "when complete"
-        case Target():
-            return format_value(policy, value.within, clock)
+        case Measured():  # a target or limit: its one figure
+            return format_value(policy, value.amount, clock)
         case Percentage():
             return format_percentage(value)
         case Count():
@@ -118,11 +106,6 @@ def format_value(policy: Policy, value: Any, clock: str = CALENDAR) -> str:
             return value.strip()
         case date():
             return value.isoformat()
-        case BaseModel() if hasattr(value, "within") or hasattr(value, "average_within"):
-            inner = getattr(value, "within", None) or value.average_within
-            return format_value(policy, inner, clock)
-        case BaseModel() if hasattr(value, "at_most"):
-            return format_value(policy, value.at_most, clock)
     raise KeyPathError(
         f"{type(value).__name__} has no single reader-facing value; name one of its keys"
     )
