@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sphinx_build import CONF, copy_policy, run, write_project
+from sphinx_build import CONF, Built, copy_policy, run, write_project
 
 from generlate_handbook.sphinxext import common
 
@@ -154,24 +154,30 @@ DATED_PAGES = {
 }
 
 
-def build_on(make_app, root: Path, today: date, epoch: str | None) -> dict[str, bytes]:
-    """Build DATED_PAGES as if the machine's clock said ``today``; every output file's bytes."""
+def build_dated(make_app, srcdir: Path, today: date, epoch: str | None) -> Built:
+    """Build ``srcdir`` (incrementally) as if the machine's clock said ``today``."""
 
     class FakeDate(date):
         @classmethod
         def today(cls) -> date:
             return today
 
-    copy_policy(root)
-    srcdir = write_project(root, DATED_PAGES)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(common, "date", FakeDate)
         if epoch is None:
             patch.delenv("SOURCE_DATE_EPOCH", raising=False)
         else:
             patch.setenv("SOURCE_DATE_EPOCH", epoch)
-        built = run(make_app("html", srcdir=srcdir, builddir=root / "_build"))
+        app = make_app("html", srcdir=srcdir, builddir=srcdir.parent / "_build", freshenv=False)
+        built = run(app)
     assert built.warnings == ""
+    return built
+
+
+def build_on(make_app, root: Path, today: date, epoch: str | None) -> dict[str, bytes]:
+    """Build DATED_PAGES afresh on ``today``; every output file's bytes."""
+    copy_policy(root)
+    built = build_dated(make_app, write_project(root, DATED_PAGES), today, epoch)
     return {
         path.relative_to(built.outdir).as_posix(): path.read_bytes()
         for path in sorted(built.outdir.rglob("*"))
@@ -193,3 +199,17 @@ def test_without_source_date_epoch_the_year_is_todays(make_app, tmp_path):
     built = build_on(make_app, tmp_path, date(2028, 11, 30), None)
     assert b"Working hours in 2028" in built["index.html"]
     assert b"Dates in 2028" in built["index.html"]
+
+
+def test_an_incremental_build_in_a_new_year_rereads_the_pages_that_show_the_year(
+    make_app, tmp_path
+):
+    copy_policy(tmp_path)
+    srcdir = write_project(tmp_path, DATED_PAGES)
+    first = build_dated(make_app, srcdir, date(2026, 12, 31), None)
+    assert first.read == ["budget", "index"]
+    assert build_dated(make_app, srcdir, date(2026, 12, 31), None).read == []
+    new_year = build_dated(make_app, srcdir, date(2027, 1, 1), None)
+    assert new_year.read == ["index"]  # the budget shows no year
+    assert "Working hours in 2027" in new_year.raw_html("index")
+    assert build_dated(make_app, srcdir, date(2027, 1, 2), None).read == []

@@ -20,6 +20,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
@@ -53,6 +54,9 @@ def setup_policy_loading(app: Sphinx) -> None:
     app.connect("config-inited", _check_config, priority=850)
     app.connect("builder-inited", _report_policy_problems)
     app.connect("doctree-read", _warn_on_shadowed_headings)
+    app.connect("env-get-outdated", _dated_outdated)
+    app.connect("env-purge-doc", _dated_purge)
+    app.connect("env-merge-info", _dated_merge)
 
 
 def _check_config(app: Sphinx, config: Config) -> None:
@@ -206,18 +210,13 @@ class PolicyDirective(PolicyMixin, SphinxDirective):
     def render(self, policy: Policy) -> list[nodes.Node]:
         raise NotImplementedError
 
-    def plan_argument(self, policy: Policy) -> str | None:
-        """The directive's argument as a plan id; None after a warning when it is unknown."""
-        plan_id = self.arguments[0].strip()
-        if plan_id not in policy.plans:
-            known = ", ".join(policy.plans)
-            self.warn(f"unknown plan {plan_id!r} (known: {known})", "plan")
-            return None
-        return plan_id
-
     def year(self) -> int:
-        """The directive's ``:year:`` option, else the build's year (``SOURCE_DATE_EPOCH``)."""
-        return self.options.get("year") or build_date().year
+        """The directive's ``:year:`` option, else the build's year (``SOURCE_DATE_EPOCH``);
+        a page that shows the build's year is re-read when that year changes."""
+        if year := self.options.get("year"):
+            return year
+        note_dated(self.env, self.env.docname)
+        return build_date().year
 
     def anchor(
         self, node: nodes.Element, anchor: str, *, label: bool = False, warn: bool = True
@@ -245,6 +244,58 @@ class PolicyDirective(PolicyMixin, SphinxDirective):
         else:
             document.set_id(node, node)
         return True
+
+
+class PlanDirective(PolicyDirective):
+    """A directive whose argument is a plan id: ``render_plan`` gets a plan that exists."""
+
+    required_arguments = 1
+
+    def render(self, policy: Policy) -> list[nodes.Node]:
+        plan_id = self.arguments[0].strip()
+        if plan_id not in policy.plans:
+            known = ", ".join(policy.plans)
+            self.warn(f"unknown plan {plan_id!r} (known: {known})", "plan")
+            return []
+        return self.render_plan(policy, plan_id)
+
+    def render_plan(self, policy: Policy, plan_id: str) -> list[nodes.Node]:
+        raise NotImplementedError
+
+
+# --- Pages that show the build's year ----------------------------------------------------------
+# Stored in the environment (merged after a parallel read), so an incremental build in a new
+# year re-reads exactly the pages whose content depends on the year.
+_DATED = "policy_dated_docs"
+_DATED_YEAR = "policy_dated_year"
+
+
+def note_dated(env: BuildEnvironment, docname: str) -> None:
+    dated: set[str] = getattr(env, _DATED, set())
+    dated.add(docname)
+    setattr(env, _DATED, dated)
+
+
+def _dated_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    year = build_date().year
+    previous = getattr(env, _DATED_YEAR, year)
+    setattr(env, _DATED_YEAR, year)
+    if previous == year:
+        return []
+    return sorted(getattr(env, _DATED, set()) - removed)
+
+
+def _dated_purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    getattr(env, _DATED, set()).discard(docname)
+
+
+def _dated_merge(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    note = getattr(other, _DATED, set()) & docnames
+    setattr(env, _DATED, getattr(env, _DATED, set()) | note)
 
 
 def _generated(node: nodes.Node) -> bool:

@@ -23,7 +23,7 @@ from .. import clock as biz
 from ..clock.deadlines import Deadline, UnknownIdError, ticket_deadlines
 from ..policy.model import Policy
 from ..wording import format_moment
-from .common import PolicyDirective, build_table, paragraph
+from .common import PlanDirective, build_table, paragraph
 
 
 def _when(moment: datetime, zone: ZoneInfo) -> nodes.Node:
@@ -41,17 +41,13 @@ def _deadline_cell(deadline: Deadline, zone: ZoneInfo) -> nodes.Node | str:
     return _when(deadline.due, zone)
 
 
-class SlaExamples(PolicyDirective):
+class SlaExamples(PlanDirective):
     """``{sla-examples} PLAN``; content: one ticket per line, ``ISO8601-TIME label``."""
 
-    required_arguments = 1
     has_content = True
     option_spec: ClassVar[dict] = {"severity": directives.unchanged_required}
 
-    def render(self, policy: Policy) -> list[nodes.Node]:
-        plan_id = self.plan_argument(policy)
-        if plan_id is None:
-            return []
+    def render_plan(self, policy: Policy, plan_id: str) -> list[nodes.Node]:
         severity = self.options.get("severity", next(iter(policy.severities))).strip()
         rows: list[list[nodes.Node | str]] = []
         zone: ZoneInfo | None = None

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from ..policy.model import CALENDAR, Policy, Sla, Target
 from ..policy.units import NoDeadline
 from ..wording import format_duration, format_schedule
-from .common import PolicyDirective, build_table
+from .common import PlanDirective, build_table
 
 HEADER = ["Severity", "Description", "Response time", "Resolution time"]
 
@@ -41,17 +41,13 @@ def clock_caption(policy: Policy, sla: Sla) -> str:
     return f"targets count {spec.name.lower()}, {format_schedule(spec)}"
 
 
-class SlaTable(PolicyDirective):
+class SlaTable(PlanDirective):
     """``{sla-table} PLAN``: the plan's SLA, one row per severity, highest first."""
 
-    required_arguments = 1
     has_content = False
     option_spec: ClassVar[dict] = {"class": directives.class_option}
 
-    def render(self, policy: Policy) -> list[nodes.Node]:
-        plan_id = self.plan_argument(policy)
-        if plan_id is None:
-            return []
+    def render_plan(self, policy: Policy, plan_id: str) -> list[nodes.Node]:
         plan, sla = policy.plans[plan_id], policy.sla_for(plan_id)
         rows: list[list[nodes.Node | str]] = []
         anchors = []
