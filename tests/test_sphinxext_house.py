@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -22,6 +23,8 @@ from sphinx_build import CONF, Built, copy_policy, run, write_project
 from generlate_handbook.sphinxext import common
 
 pytestmark = pytest.mark.build
+REPO = Path(__file__).resolve().parent.parent
+IGNORE = shutil.ignore_patterns("_build")
 
 BUDGET = "```{availability-budget} managed\n```\n"
 HOURS = "```{support-hours}\n:schedules: working-hours\n:year: 2026\n```\n"
@@ -154,6 +157,14 @@ DATED_PAGES = {
 }
 
 
+def output_files(built: Built) -> dict[str, bytes]:
+    return {
+        path.relative_to(built.outdir).as_posix(): path.read_bytes()
+        for path in sorted(built.outdir.rglob("*"))
+        if path.is_file() and path.name != ".buildinfo"
+    }
+
+
 def build_dated(make_app, srcdir: Path, today: date, epoch: str | None) -> Built:
     """Build ``srcdir`` (incrementally) as if the machine's clock said ``today``."""
 
@@ -177,12 +188,7 @@ def build_dated(make_app, srcdir: Path, today: date, epoch: str | None) -> Built
 def build_on(make_app, root: Path, today: date, epoch: str | None) -> dict[str, bytes]:
     """Build DATED_PAGES afresh on ``today``; every output file's bytes."""
     copy_policy(root)
-    built = build_dated(make_app, write_project(root, DATED_PAGES), today, epoch)
-    return {
-        path.relative_to(built.outdir).as_posix(): path.read_bytes()
-        for path in sorted(built.outdir.rglob("*"))
-        if path.is_file() and path.name != ".buildinfo"
-    }
+    return output_files(build_dated(make_app, write_project(root, DATED_PAGES), today, epoch))
 
 
 def test_source_date_epoch_makes_builds_on_different_days_identical(make_app, tmp_path):
@@ -213,3 +219,17 @@ def test_an_incremental_build_in_a_new_year_rereads_the_pages_that_show_the_year
     assert new_year.read == ["index"]  # the budget shows no year
     assert "Working hours in 2027" in new_year.raw_html("index")
     assert build_dated(make_app, srcdir, date(2027, 1, 2), None).read == []
+
+
+def test_the_real_handbook_is_identical_on_days_years_apart(make_app, tmp_path):
+    """The issue's acceptance test: same SOURCE_DATE_EPOCH, system dates years apart."""
+    outputs = []
+    for name, today in (("a", date(2026, 11, 27)), ("b", date(2029, 2, 1))):
+        shutil.copytree(REPO / "handbook", tmp_path / name / "handbook", ignore=IGNORE)
+        shutil.copytree(REPO / "policy", tmp_path / name / "policy")
+        built = build_dated(make_app, tmp_path / name / "handbook", today, "1798761600")
+        outputs.append(output_files(built))
+    first, later = outputs
+    assert first.keys() == later.keys()
+    assert "searchindex.js" in first
+    assert [name for name in first if first[name] != later[name]] == []
