@@ -81,9 +81,13 @@ def myst_settings(conf_py: Path) -> dict[str, object]:
         return {}
     found: dict[str, object] = {}
     for node in tree.body:
-        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
-        value = getattr(node, "value", None)
-        if isinstance(target, ast.Name) and target.id.startswith("myst_") and value is not None:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id.startswith("myst_"):
             try:
                 found[target.id.removeprefix("myst_")] = ast.literal_eval(value)
             except ValueError:

@@ -307,7 +307,7 @@ def _generated(node: nodes.Node) -> bool:
 
 
 def _describe(node: nodes.Node) -> str:
-    line = f" on line {node.line}" if getattr(node, "line", None) else ""
+    line = f" on line {node.line}" if node.line else ""
     if isinstance(node, nodes.section):
         return f"the heading {node[0].astext()!r}{line}"
     return f"a {node.tagname}{line}"
