@@ -91,6 +91,20 @@ def test_hand_typed_figures_are_found(tmp_path, policy, line, typed, key_path):
     assert f"{{policy}}`{key_path}`" in roles
 
 
+FIGURES_IN_DIRECTIVES = {
+    "a directive's title": ":::{note} Answered within 24 hours\nBody.\n:::\n",
+    "a caption option": "```{figure} flow.png\n:caption: Answered within 24 hours\n```\n",
+    "a nested directive": "::::{tab-set}\n:::{tab-item} A\nAnswered within 24 hours\n:::\n::::\n",
+}
+
+
+@pytest.mark.parametrize("body", FIGURES_IN_DIRECTIVES.values(), ids=FIGURES_IN_DIRECTIVES)
+def test_figures_in_directive_titles_options_and_content_are_found(tmp_path, policy, body):
+    (finding,) = lint_text(tmp_path, policy, f"# Page\n\n{body}")
+    line = 3 + body.splitlines().index(next(x for x in body.splitlines() if "24 hours" in x))
+    assert f":{line}: hand-typed policy figure '24 hours'" in finding
+
+
 @pytest.mark.parametrize("line", ["During the first ninety days.", "Severity 1 and P0 incidents."])
 def test_words_that_are_not_figures_pass(tmp_path, policy, line):
     assert lint_text(tmp_path, policy, f"# Page\n\n{line}\n") == []
@@ -184,6 +198,8 @@ EDITOR_NOTES = {
         [(4, "TODO in published text")],
     ),
     "todo in a heading": ("## Later TODO\n", [(3, "TODO in published text")]),
+    "comment in raw html": ("```{raw} html\n<p>x</p>\n<!-- hidden -->\n```\n", [(5, "raw HTML")]),
+    "comment in a table cell": ("| a | b |\n| - | - |\n| x <!-- y --> | z |\n", [(5, "raw HTML")]),
 }
 
 

@@ -55,6 +55,7 @@ DATA_DIRECTIVES = frozenset(
         "list-table",
     }
 )
+MAX_DEPTH = 50  # nested directives read; MyST itself gives up long before Python's stack does
 DIRECTIVE = re.compile(r"^\{(?P<name>[\w:.+-]+)\}\s*(?P<argument>.*)$")
 OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):(?:\s+(?P<value>.*))?$")
 
@@ -109,15 +110,18 @@ def parser_for(handbook: Path) -> MarkdownIt:
     return _parser(frozen)
 
 
-def tokens(text: str, md: MarkdownIt, first_line: int = 1) -> Iterator[tuple[Token, int]]:
-    """Every block token with the 1-based line it starts on, directive content included."""
+def tokens(
+    text: str, md: MarkdownIt, first_line: int = 1, depth: int = 0
+) -> Iterator[tuple[Token, int]]:
+    """Every block token with the 1-based line it starts on, directive content included
+    (down to ``MAX_DEPTH`` nested directives: deeper content is not read)."""
     for token in md.parse(text):
         line = first_line + (token.map[0] if token.map else 0)
         yield token, line
-        if token.type in ("fence", "colon_fence"):
+        if token.type in ("fence", "colon_fence") and depth < MAX_DEPTH:
             directive = _directive(token, line)
             if directive and directive.markdown:
-                yield from tokens(directive.content, md, directive.content_line)
+                yield from tokens(directive.content, md, directive.content_line, depth + 1)
 
 
 @dataclass(frozen=True)
