@@ -230,9 +230,9 @@ class PolicyDirective(PolicyMixin, SphinxDirective):
             if warn:
                 self.warn(
                     f"the id {wanted!r} is already used on this page by "
-                    f"{_describe(document.ids[wanted])}; this {self.name} gets another id. "
-                    f"Keep one {self.name} per {anchor.split('-')[0]} on a page, or rename the "
-                    "heading",
+                    f"{_describe(document.ids[wanted])}; this {self.name} gets another id, "
+                    f"so links to #{wanted} go there. Show each {self.name} once per page, or "
+                    "rename the heading",
                     "id",
                 )
             document.set_id(node, node)
