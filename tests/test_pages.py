@@ -34,6 +34,7 @@ EXPECTED_PAGES = {
     "customer-support/other-teams",
     "customer-support/practices",
     "customer-support/slas",
+    "customer-support/zendesk",
     "customer-support/team-schedule",
     "customer-support/triaging",
     "customer-support/customer-exceptions",

@@ -54,13 +54,13 @@ def _schedules(export: ZendeskExport, live: list[LiveSchedule], zones: dict[str,
                 f"Schedule {name!r} time zone: Zendesk {have.time_zone},"
                 f" policy {wanted['time_zone']}"
             )
-        policy_days = _by_day([(i["start_time"], i["end_time"]) for i in wanted["intervals"]])
-        live_days = _by_day(have.intervals)
+        policy_days = by_day([(i["start_time"], i["end_time"]) for i in wanted["intervals"]])
+        live_days = by_day(have.intervals)
         for day, day_name in enumerate(ZENDESK_DAYS):
             if policy_days.get(day) != live_days.get(day):
                 out.append(
-                    f"Schedule {name!r}, {day_name}: Zendesk {_hours(live_days.get(day))},"
-                    f" policy {_hours(policy_days.get(day))}"
+                    f"Schedule {name!r}, {day_name}: Zendesk {hours_text(live_days.get(day))},"
+                    f" policy {hours_text(policy_days.get(day))}"
                 )
         if have.holidays is not None:
             out += _holidays(name, wanted["holidays"], have.holidays)
@@ -72,7 +72,7 @@ def _schedules(export: ZendeskExport, live: list[LiveSchedule], zones: dict[str,
     return out
 
 
-def _by_day(intervals: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
+def by_day(intervals: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
     days: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for start, end in sorted(intervals):
         day = start // 1440
@@ -84,7 +84,7 @@ def _by_day(intervals: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]
     return {day: pairs for day, pairs in days.items() if pairs}
 
 
-def _hours(pairs: list[tuple[int, int]] | None) -> str:
+def hours_text(pairs: list[tuple[int, int]] | None) -> str:
     if not pairs:
         return "closed"
     return ", ".join(f"{format_minutes(a)}–{format_minutes(b)}" for a, b in pairs)

@@ -8,7 +8,9 @@ Add ``generlate_handbook.sphinxext`` to ``extensions`` and set ``policy_dir`` (r
 - ``support-hours`` directive: schedules in several zones, per DST regime (:mod:`.support_hours`);
 - ``availability-budget`` directive: downtime allowed per period (:mod:`.availability_budget`);
 - ``sla-examples`` directive: worked due dates computed by the clock (:mod:`.sla_examples`);
-- ``policy-list`` directive: a list from the policy as bullets (:mod:`.policy_list`).
+- ``policy-list`` directive: a list from the policy as bullets (:mod:`.policy_list`);
+- ``zendesk-setup`` directive: the SLAs as Zendesk has them, from the export
+  (:mod:`.zendesk_setup`).
 
 Warnings have type ``policy`` (suppress with ``suppress_warnings = ["policy.key"]`` etc.).
 """
@@ -26,6 +28,7 @@ from .role import setup_role
 from .sla_examples import setup_sla_examples
 from .sla_table import setup_sla_table
 from .support_hours import setup_support_hours
+from .zendesk_setup import setup_zendesk_setup
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -36,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_availability_budget(app)
     setup_sla_examples(app)
     setup_policy_list(app)
+    setup_zendesk_setup(app)
     return {
         "version": "1",
         "env_version": 1,
