@@ -108,6 +108,7 @@ class ZendeskSetup(PolicyDirective):
             _literal(helpdesk.engineering_help_tag),
             ".",
         )
+        tag["classes"].append("zendesk-engineering-help")
         return [table, tag]
 
     def _schedules(self, policy: Policy, export: ZendeskExport) -> list[nodes.Node]:
