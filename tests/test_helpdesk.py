@@ -193,6 +193,11 @@ def test_zones_zendesk_has_no_name_for_are_refused(iana):
         zendesk_zone_name(iana)
 
 
+def test_a_refused_zone_suggests_zendesk_zones_with_the_same_offsets():
+    with pytest.raises(ValueError, match="same UTC offsets: America/Los_Angeles, America/Tijuana"):
+        zendesk_zone_name("America/Vancouver")
+
+
 def test_every_zendesk_zone_is_a_real_zone_and_round_trips():
     for name, iana in ZENDESK_ZONES.items():
         ZoneInfo(iana)  # tzdata knows it

@@ -183,7 +183,7 @@ def test_toctrees_list_only_existing_pages():
 def test_customer_support_landing_page_lists_the_section_pages():
     assert toctree_entries("customer-support/index") == [
         f"customer-support/{page}"
-        for page in ("ethos", "team", "success", "other-teams", "practices", "slas")
+        for page in ("ethos", "team", "success", "other-teams", "practices", "slas", "zendesk")
     ]
     assert ":maxdepth: 2" in PAGES["customer-support/index"]
 

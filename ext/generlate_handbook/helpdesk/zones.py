@@ -9,8 +9,9 @@ own city when there is one, else the first listed, and reading accepts any of th
 
 from __future__ import annotations
 
-import difflib
 import functools
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Zendesk (Rails) name -> IANA zone, in Zendesk's order (west to east).
 ZENDESK_ZONES: dict[str, str] = {
@@ -197,8 +198,8 @@ def zendesk_zone_name(iana: str) -> str:
     key = IANA_ALIASES.get(iana, iana)
     name = _preferred().get(key)
     if name is None:
-        close = difflib.get_close_matches(iana, sorted(_preferred()), n=1, cutoff=0.75)
-        hint = f"; the closest zone it has is {close[0]}" if close else ""
+        same = _same_offsets(iana)
+        hint = f"; Zendesk zones with the same UTC offsets: {', '.join(same)}" if same else ""
         raise ValueError(
             f"Zendesk has no time zone for {iana!r}: a schedule exported to Zendesk needs a zone"
             f" from Zendesk's list (such as America/Los_Angeles, Europe/London){hint}"
@@ -214,3 +215,20 @@ def iana_of(zendesk_name: str) -> str | None:
 def same_zone(zendesk_name: str, iana: str) -> bool:
     """Whether Zendesk's ``zendesk_name`` is the IANA zone ``iana`` (any of its names)."""
     return iana_of(zendesk_name) == IANA_ALIASES.get(iana, iana)
+
+
+def _offsets(iana: str) -> tuple[object, ...] | None:
+    try:
+        zone = ZoneInfo(iana)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return tuple(datetime(2026, month, 15, 12, tzinfo=zone).utcoffset() for month in (1, 4, 7, 10))
+
+
+def _same_offsets(iana: str) -> list[str]:
+    """IANA zones Zendesk names whose offsets match ``iana``'s through the year (a hint only:
+    their daylight-saving dates may differ)."""
+    wanted = _offsets(iana)
+    if wanted is None:
+        return []
+    return [key for key in sorted(_preferred()) if _offsets(key) == wanted][:3]
