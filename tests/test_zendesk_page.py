@@ -63,7 +63,8 @@ def test_every_part_renders_from_the_export(make_app, tmp_path):
         "no target",
     ]
     unenforced = text_of(html.select_one("ul.zendesk-unenforced"))
-    assert "internal.first_response: 1 hour in the support window" in unenforced
+    assert "internal.first_response" in unenforced
+    assert "1 hour in the support window: Zendesk applies one SLA policy per ticket" in unenforced
 
 
 def test_16h_instead_of_24h_changes_the_page(make_app, tmp_path):

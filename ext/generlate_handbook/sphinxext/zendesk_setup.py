@@ -162,7 +162,7 @@ class ZendeskSetup(PolicyDirective):
         return tables
 
     def _unenforced(self, policy: Policy, export: ZendeskExport) -> list[nodes.Node]:
-        bullets = nodes.bullet_list(classes=["zendesk-unenforced"])
+        bullets = nodes.bullet_list(classes=["policy-list", "zendesk-unenforced"])
         for item in export.unenforced:
             bullets += nodes.list_item("", _para(_literal(item.key_path), f": {item.reason}"))
         return [bullets]
