@@ -43,6 +43,13 @@ def _same_host(client: Client, url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def _id(item: dict[str, Any], what: str) -> int:
+    value = item.get("id")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ZendeskError(f"Zendesk's {what} has no numeric id")
+    return value
+
+
 def _object(value: Any, path: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ZendeskError(f"GET {path}: expected a JSON object")
@@ -113,19 +120,24 @@ def _sync_schedule(
                 for h in wanted["holidays"]
             ]
             return
-        have = _object(client.send("POST", SCHEDULES, {"schedule": head}), SCHEDULES)["schedule"]
+        created = _object(client.send("POST", SCHEDULES, {"schedule": head}), SCHEDULES)
+        have = _object(created.get("schedule"), SCHEDULES)
     else:
         holidays = _list(
-            _object(client.get(f"{SCHEDULES}/{have['id']}/holidays"), "holidays"),
+            _object(client.get(f"{SCHEDULES}/{_id(have, repr(name))}/holidays"), "holidays"),
             "holidays",
             "holidays",
         )
         if iana_of(str(have.get("time_zone"))) != iana_of(wanted["time_zone"]):
             actions.append(f"change the time zone of {name!r} to {wanted['time_zone']}")
             if apply:
-                client.send("PUT", f"{SCHEDULES}/{have['id']}", {"schedule": head})
-    sid = have["id"]
-    current = sorted((i.get("start_time"), i.get("end_time")) for i in have.get("intervals") or [])
+                client.send("PUT", f"{SCHEDULES}/{_id(have, repr(name))}", {"schedule": head})
+    sid = _id(have, f"schedule {name!r}")
+    current = sorted(
+        (i.get("start_time"), i.get("end_time"))
+        for i in have.get("intervals") or []
+        if isinstance(i, dict)
+    )
     target = [(i["start_time"], i["end_time"]) for i in wanted["intervals"]]
     if current != target:
         actions.append(f"set the hours of schedule {name!r}")
@@ -160,14 +172,16 @@ def _sync_holidays(
             )
             if apply:
                 client.send(
-                    "PUT", f"{SCHEDULES}/{sid}/holidays/{found['id']}", {"holiday": holiday}
+                    "PUT",
+                    f"{SCHEDULES}/{sid}/holidays/{_id(found, 'holiday')}",
+                    {"holiday": holiday},
                 )
     for extra in existing.values():
         actions.append(
             f"remove holiday {extra.get('start_date')} ({extra.get('name')}) from {name!r}"
         )
         if apply:
-            client.send("DELETE", f"{SCHEDULES}/{sid}/holidays/{extra['id']}")
+            client.send("DELETE", f"{SCHEDULES}/{sid}/holidays/{_id(extra, 'holiday')}")
 
 
 def _sync_policy(
@@ -186,7 +200,7 @@ def _sync_policy(
     if _policy_key(have) != _policy_key(wanted):
         actions.append(f"update SLA policy {title!r}")
         if apply:
-            client.send("PUT", f"{POLICIES}/{have['id']}", {"sla_policy": wanted})
+            client.send("PUT", f"{POLICIES}/{_id(have, repr(title))}", {"sla_policy": wanted})
 
 
 def _policy_key(item: dict[str, Any]) -> tuple[object, ...]:
