@@ -230,3 +230,16 @@ def test_unreadable_live_input_exits_2_located(tmp_path, capsys, schedules, mess
     assert (status, lines) == (2, [])
     assert message in err
     assert err.startswith("handbook-policy zendesk: ")
+
+
+def test_control_characters_from_zendesk_never_reach_the_terminal(tmp_path, capsys):
+    live = _live_copy(tmp_path)
+    schedules = json.loads((live / "schedules.json").read_text())
+    schedules["schedules"][0]["time_zone"] = "London\u001b[2J"
+    (live / "schedules.json").write_text(json.dumps(schedules))
+    status, lines, _ = _drift(POLICY_FILE.parent, live, capsys)
+    assert status == 1
+    assert "\u001b" not in "\n".join(lines)
+    assert lines[0].startswith(
+        "Schedule 'Generlate working hours' time zone: Zendesk London\ufffd[2J"
+    )

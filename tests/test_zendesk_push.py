@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from policy_fixtures import POLICY_FILE, edited_policy
@@ -12,6 +14,7 @@ from zendesk_fake import FakeZendeskServer
 
 from generlate_handbook.cli import main
 from generlate_handbook.helpdesk.client import Client, ZendeskError, credentials, validate_url
+from generlate_handbook.helpdesk.push import list_policies
 
 EMAIL, TOKEN = "admin@generlate.example", "s3cret-token"
 AUTH = "Basic " + base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode()
@@ -135,6 +138,49 @@ def test_fetch_then_drift_agrees_after_push(server, tmp_path, capsys):
     capsys.readouterr()
     assert main(["--policy", str(POLICY_FILE.parent), "zendesk", "drift", str(out)]) == 0
     assert capsys.readouterr().out == "Zendesk agrees with the policy\n"
+
+
+def test_sla_policies_are_read_across_pages(server, capsys):
+    assert push(server, "--apply") == 0
+    server.fake.page_size = 1
+    before = len(server.fake.requests)
+    assert push(server, "--apply") == 0
+    assert capsys.readouterr().out.endswith("nothing to change\n")
+    pages = [p for m, p, _ in server.fake.requests[before:] if p == "/api/v2/slas/policies"]
+    assert len(pages) == 2
+    assert server.fake.writes[5:] == []
+
+
+def test_a_next_page_on_another_host_is_refused(server):
+    assert push(server, "--apply") == 0
+    server.fake.page_size = 1
+    server.fake.base_url = "http://127.0.0.2:9"
+    with pytest.raises(ZendeskError, match="points away from"):
+        list_policies(Client(server.url, AUTH))
+
+
+def test_redirects_are_refused(monkeypatch):
+    class Redirect(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.2:9/steal")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = Client(f"http://127.0.0.1:{httpd.server_address[1]}", AUTH)
+        with pytest.raises(ZendeskError, match="HTTP 302"):
+            client.get("/api/v2/slas/policies")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
 
 
 def test_rate_limits_are_retried_after_retry_after(server):

@@ -136,6 +136,9 @@ class FakeZendesk:
     requests: list[tuple[str, str, Any]] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     rate_limit_next: int = 0  # answer this many requests with 429 first
+    page_size: int = 100  # SLA policies per page (next_page beyond)
+    base_url: str = ""
+    page: int = 1  # the ?page= of the request being answered
     next_id: int = 1000
 
     def new_id(self) -> int:
@@ -218,11 +221,15 @@ class FakeZendesk:
         return 204, None
 
     def list_policies(self, body: Any) -> tuple[int, Any]:
+        page = self.page
         items = list(self.policies.values())
+        chunk = items[(page - 1) * self.page_size : page * self.page_size]
+        more = page * self.page_size < len(items)
+        following = f"{self.base_url}/api/v2/slas/policies?page={page + 1}" if more else None
         return 200, {
-            "sla_policies": items,
+            "sla_policies": chunk,
             "count": len(items),
-            "next_page": None,
+            "next_page": following,
             "previous_page": None,
         }
 
@@ -262,7 +269,10 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         body = json.loads(raw) if raw else None
-        path = self.path.split("?", 1)[0].removesuffix(".json")
+        path, _, query = self.path.partition("?")
+        path = path.removesuffix(".json")
+        page = re.search(r"(?:^|&)page=(\d+)", query)
+        fake.page = int(page.group(1)) if page else 1
         fake.requests.append((self.command, path, body))
         if self.headers.get("Authorization") != fake.authorization:
             status, answer, headers = 401, {"error": "Couldn't authenticate you"}, {}
@@ -292,6 +302,7 @@ class FakeZendeskServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.fake = self.fake  # type: ignore[attr-defined]
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self.fake.base_url = self.url
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     def __enter__(self) -> FakeZendeskServer:

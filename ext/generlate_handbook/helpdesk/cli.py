@@ -60,15 +60,20 @@ def cmd_drift(args: argparse.Namespace) -> int:
     except (LiveInputError, ExportError) as error:
         return _fail(error, 2)
     for note in drift.notes:
-        print(f"note: {note}")
+        print(f"note: {_printable(note)}")
     for difference in drift.differences:
-        print(difference)
+        print(_printable(difference))
     count = len(drift.differences)
     if not count:
         print("Zendesk agrees with the policy")
         return 0
     print(f"{count} difference{'s' if count != 1 else ''} between Zendesk and the policy")
     return 1
+
+
+def _printable(text: str) -> str:
+    """Zendesk's strings reach a terminal and CI logs: no control characters."""
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
 
 
 def _client(args: argparse.Namespace) -> Client:

@@ -66,29 +66,31 @@ class ZendeskExport:
     def files(self) -> dict[str, str]:
         """File name -> text, exactly as ``export`` writes them."""
         return {
-            "schedules.json": _json({"schedules": self.schedules}),
-            "sla_policies.json": _json({"sla_policies": self.sla_policies}),
+            "schedules.json": json_text({"schedules": self.schedules}),
+            "sla_policies.json": json_text({"sla_policies": self.sla_policies}),
             "unenforced.txt": unenforced_text(self.unenforced),
         }
 
     def write(self, out: Path) -> list[Path]:
         """Write every file atomically (a temporary file renamed into place)."""
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, text in self.files().items():
-            handle, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(text)
-                os.replace(tmp, out / name)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            written.append(out / name)
-        return written
+        return [write_atomic(out, name, text) for name, text in self.files().items()]
 
 
-def _json(data: object) -> str:
+def write_atomic(out: Path, name: str, text: str) -> Path:
+    """``out/name`` written whole or not at all: a temporary file renamed into place."""
+    out.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(tmp, out / name)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out / name
+
+
+def json_text(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

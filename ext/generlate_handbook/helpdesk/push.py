@@ -7,13 +7,12 @@ left alone (``drift`` reports them). Without ``apply`` nothing is written: the a
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .client import Client, ZendeskError
-from .export import ZendeskExport
+from .export import ZendeskExport, json_text, write_atomic
 from .live import LiveInputError, parse_policy
 from .zones import iana_of
 
@@ -77,13 +76,7 @@ def fetch(client: Client, out: Path) -> list[Path]:
             files[f"holidays-{sid}.json"] = _object(
                 client.get(f"{SCHEDULES}/{sid}/holidays"), "holidays"
             )
-    written = []
-    for name, data in files.items():
-        (out / name).write_text(
-            json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        written.append(out / name)
-    return written
+    return [write_atomic(out, name, json_text(data)) for name, data in files.items()]
 
 
 def sync(client: Client, export: ZendeskExport, apply: bool) -> list[str]:
