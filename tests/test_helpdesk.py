@@ -328,3 +328,32 @@ def test_export_without_a_helpdesk_section_is_a_policy_problem(tmp_path, capsys)
     assert main(["--policy", str(tmp_path), "zendesk", "export", "--out", str(tmp_path / "o")]) == 1
     assert "no helpdesk section" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_calendar_targets_are_not_in_business_hours(tmp_path):
+    folder = edited_policy(
+        tmp_path,
+        ("    clock: working-hours\n", "    clock: calendar\n"),
+        ("within: 1 business week", "within: 1 week"),
+    )
+    metrics = build_export(load_policy(folder)).sla_policies[0]["policy_metrics"]
+    assert [(m["priority"], m["target"], m["business_hours"]) for m in metrics] == [
+        ("urgent", 1440, False),
+        ("urgent", 4320, False),
+        ("high", 1440, False),
+        ("high", 4320, False),
+        ("normal", 10080, False),
+        ("low", 10080, False),
+    ]
+
+
+def test_a_target_on_a_schedule_zendesk_does_not_default_to_is_listed(tmp_path):
+    hours = "    working-hours: Generlate working hours\n"
+    window = "    support-window: Generlate support window\n"
+    folder = edited_policy(tmp_path, (hours + window, window + hours))
+    export = build_export(load_policy(folder))
+    assert export.schedules[0]["name"] == "Generlate support window"
+    items = {item.key_path: item.reason for item in export.unenforced}
+    reason = items["slas.standard.targets.sev1.response.within"]
+    assert "counts on the working-hours clock" in reason
+    assert "default schedule (Generlate support window) unless a trigger sets another" in reason
