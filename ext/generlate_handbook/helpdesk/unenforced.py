@@ -73,6 +73,17 @@ def _known_gaps(policy: Policy) -> list[Unenforced]:
             " it (helpdesk.priorities). A ticket without a priority gets no SLA target.",
         )
     ]
+    if policy.helpdesk is not None:
+        first = next(iter(policy.helpdesk.schedules.values()))
+        items.append(
+            Unenforced(
+                "helpdesk.schedules",
+                "an SLA policy names no schedule: business-hours targets count on the ticket's"
+                " schedule, which is Zendesk's default schedule unless a trigger sets another."
+                f" {first} must be the default (Admin Center, Schedules); neither push nor drift"
+                " can see or set which schedule is the default.",
+            )
+        )
     items += _sla_gaps(policy)
     items += _plan_gaps(policy)
     items += [
