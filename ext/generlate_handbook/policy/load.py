@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .helpdesk import helpdesk_errors
 from .model import CALENDAR, Policy, Sla
 from .source import PolicyError, PolicyErrors, PolicySource, policy_files, read_sources
 from .tree import keys_at
@@ -225,6 +226,7 @@ def _resolve_references(policy: Policy, source: PolicySource) -> list[PolicyErro
         path = (section, name)
         if clock_ok(item.clock, (*path, "clock")):
             duration_ok(item.amount, item.clock, path)
+    errors.extend(helpdesk_errors(policy, source))
     return errors
 
 
