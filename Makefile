@@ -52,11 +52,11 @@ policy-check: $(STAMP)  ## Validate the policy and check its invariants
 	$(BIN)/handbook-policy check
 
 pages: $(STAMP)  ## Page owners and review dates; CODEOWNERS up to date (REVIEW_OVERDUE=error fails late reviews)
-	$(BIN)/python -m generlate_handbook.pages.check "$(SOURCEDIR)" --codeowners $(CODEOWNERS) \
+	$(BIN)/python -m generlate_handbook.publishing.check "$(SOURCEDIR)" --codeowners $(CODEOWNERS) \
 		--overdue $(REVIEW_OVERDUE)
 
 codeowners: $(STAMP)  ## Write .github/CODEOWNERS from the pages' front matter
-	$(BIN)/python -m generlate_handbook.pages.check "$(SOURCEDIR)" --codeowners $(CODEOWNERS) \
+	$(BIN)/python -m generlate_handbook.publishing.check "$(SOURCEDIR)" --codeowners $(CODEOWNERS) \
 		--write-codeowners
 
 # Every step runs even when an earlier one fails, so one run shows an editor every problem.

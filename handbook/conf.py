@@ -15,7 +15,7 @@ extensions = [
     "generlate_handbook.sphinxext",
     "generlate_handbook.links.sphinxext",
     # Owner, review-by and last-updated (from git) on every page; redirects (_redirects.txt).
-    "generlate_handbook.pages.sphinxext",
+    "generlate_handbook.publishing.sphinxext",
     "notfound.extension",  # 404.html, working at any depth of the site
     "sphinx_sitemap",  # sitemap.xml, from html_baseurl
     "sphinx.ext.githubpages",  # .nojekyll (and CNAME for a custom domain) for GitHub Pages

@@ -22,7 +22,7 @@ import pytest
 from browser_site import AXE, REPO, SETUP_HINT, chromium_path, serve, under_ci
 from ruamel.yaml import YAML
 
-from generlate_handbook.pages.redirects import parse_redirects
+from generlate_handbook.publishing.redirects import parse_redirects
 
 pytestmark = pytest.mark.build
 

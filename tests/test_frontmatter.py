@@ -1,7 +1,7 @@
 """Page owners and review dates: the front matter reader, the page check and CODEOWNERS.
 
-The check runs as ``make check`` runs it (``python -m generlate_handbook.pages.check``), on small
-handbooks written here, and on the real one.
+The check runs as ``make check`` runs it (``python -m generlate_handbook.publishing.check``), on
+small handbooks written here, and on the real one.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from generlate_handbook.pages import check
-from generlate_handbook.pages.codeowners import HEADER, render
-from generlate_handbook.pages.frontmatter import is_valid_owner, parse_page
+from generlate_handbook.publishing import check
+from generlate_handbook.publishing.codeowners import HEADER, render
+from generlate_handbook.publishing.frontmatter import is_valid_owner, parse_page
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 27)
@@ -125,7 +125,7 @@ def write_handbook(root: Path, pages: dict[str, str]) -> Path:
 
 def run_check(root: Path, *args: str) -> tuple[int, str]:
     result = subprocess.run(
-        [sys.executable, "-m", "generlate_handbook.pages.check", "handbook", *args],
+        [sys.executable, "-m", "generlate_handbook.publishing.check", "handbook", *args],
         cwd=root,
         capture_output=True,
         text=True,

@@ -23,7 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generlate_handbook.links.diagnostics import hint, parse_warnings
-from generlate_handbook.pages.redirects import parse_redirects, resolve, valid_path
+from generlate_handbook.publishing.redirects import parse_redirects, resolve, valid_path
 
 pytestmark = pytest.mark.build
 
@@ -34,7 +34,7 @@ POLICY_USE = re.compile(
 )
 
 CONF = f"""
-extensions = ["myst_parser", "generlate_handbook.pages.sphinxext", "notfound.extension",
+extensions = ["myst_parser", "generlate_handbook.publishing.sphinxext", "notfound.extension",
               "sphinx_sitemap"]
 source_suffix = {{".md": "markdown"}}
 exclude_patterns = ["_build"]

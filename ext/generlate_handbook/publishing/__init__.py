@@ -1,9 +1,9 @@
-"""Who owns each page, when it is due for review, and what follows from that.
+"""Publishing: who owns each page, when it is due for review, when it last changed, redirects.
 
 - :mod:`.frontmatter`: read ``owner`` and ``review-by`` from a page's YAML front matter, with
   line numbers, without Sphinx;
 - :mod:`.codeowners`: ``.github/CODEOWNERS`` generated from the front matter;
-- :mod:`.check`: ``python -m generlate_handbook.pages.check`` (part of ``make check``): a page
+- :mod:`.check`: ``python -m generlate_handbook.publishing.check`` (part of ``make check``): a page
   without an owner fails, pages past their review date are listed, CODEOWNERS must be current;
 - :mod:`.sphinxext`: shows owner, review-by and last-updated (from git) on every page;
 - :mod:`.redirects`: redirect pages from ``_redirects.txt``, and links to moved pages reported

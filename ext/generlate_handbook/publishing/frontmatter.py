@@ -107,7 +107,7 @@ def parse_page(text: str, shown: str) -> PageInfo:
             1,
             "no front matter, so no owner",
             f"start the page with '---', {OWNER_KEY}: and {REVIEW_KEY}: lines, and '---' "
-            "(see the README, Owners and review dates)",
+            "(see the README: Owners, review dates, last updated)",
         )
     yaml_text, _ = split
     if split[1] < 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from generlate_handbook.pages.frontmatter import PageInfo
+from generlate_handbook.publishing.frontmatter import PageInfo
 
 HEADER = (
     "# Generated from the owner: line of each page's front matter by `make codeowners`.\n"

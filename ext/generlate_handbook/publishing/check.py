@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m generlate_handbook.pages.check SOURCEDIR [--codeowners FILE] [--write-codeowners]
+    python -m generlate_handbook.publishing.check SOURCEDIR [--codeowners FILE] [--write-codeowners]
                                              [--overdue {warn,error}] [--today YYYY-MM-DD]
 
 Reads every page's front matter (``owner``, ``review-by``). Each problem is printed as
@@ -23,9 +23,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from generlate_handbook.links._cli import github_annotation
-from generlate_handbook.pages import is_page_path
-from generlate_handbook.pages.codeowners import render, unsafe_path
-from generlate_handbook.pages.frontmatter import PageInfo, PageProblem, read_page
+from generlate_handbook.publishing import is_page_path
+from generlate_handbook.publishing.codeowners import render, unsafe_path
+from generlate_handbook.publishing.frontmatter import PageInfo, PageProblem, read_page
 
 #: How many lines of a CODEOWNERS difference are shown.
 MAX_DIFF_LINES = 30
@@ -118,7 +118,7 @@ def _first_difference(actual: str, expected: str) -> int:
 
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m generlate_handbook.pages.check",
+        prog="python -m generlate_handbook.publishing.check",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
     parser.add_argument("sourcedir", type=Path, help="the handbook's source folder")

@@ -1,6 +1,6 @@
 """Sphinx extension: each page shows its owner, review-by date and when it last changed.
 
-Add ``generlate_handbook.pages.sphinxext`` to ``extensions``. It
+Add ``generlate_handbook.publishing.sphinxext`` to ``extensions``. It
 
 * reads ``owner`` and ``review-by`` from the page's front matter (:mod:`.frontmatter`, the same
   reader ``make check`` uses) into the template context as ``handbook_page``;
@@ -23,8 +23,8 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generlate_handbook.pages.frontmatter import read_page
-from generlate_handbook.pages.redirects import setup_redirects
+from generlate_handbook.publishing.frontmatter import read_page
+from generlate_handbook.publishing.redirects import setup_redirects
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
