@@ -300,3 +300,17 @@ def test_axe_finds_a_violation_when_there_is_one(browser, axe_source):
         context.close()
     found = {v["id"] for v in result["violations"] if v["impact"] in FAILING_IMPACTS}
     assert {"button-name", "color-contrast"} <= found, json.dumps(result["violations"])[:500]
+
+
+# --- Setup -------------------------------------------------------------------------------------
+
+
+def test_a_missing_browser_fails_under_ci_and_is_skipped_elsewhere(monkeypatch, tmp_path):
+    monkeypatch.setenv("HANDBOOK_CHROMIUM", str(tmp_path / "no-chromium"))
+    assert chromium_path() is None
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="may not be skipped"):
+        _require(chromium_path() is not None, "Chromium")
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="run `make browser`"):
+        _require(chromium_path() is not None, "Chromium")
