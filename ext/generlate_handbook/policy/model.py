@@ -237,6 +237,7 @@ class Policy(Model):
     internal: Internal
     individual: Individual
     kpis: list[Text] = []
+    regions: dict[Id, ScheduleSpec] = {}  # regions' hours, for the ticket reports' KPIs
 
     def clock(self, name: str) -> Schedule:
         """A clock by name: a schedule id, or ``calendar``."""
