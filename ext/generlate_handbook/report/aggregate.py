@@ -18,7 +18,7 @@ from .bulk import index_for
 from ..policy.zones import reader_name
 from .measures import BREACHED, MET, NS, PENDING, Measured, Target, local_offsets
 from .replies import Replies, longest_gaps
-from .tickets import NAT
+from .tickets import NAT, Column
 
 HOUR = 3600 * NS
 TOP_CUSTOMERS = 10
@@ -88,8 +88,8 @@ def _round(value: float | None) -> float | None:
 
 def by_month(policy: Policy, m: Measured) -> list[dict[str, Any]]:
     return [
-        {"month": str(month), **team(policy, m, m.month == month)}
-        for month in np.unique(m.month)
+        {"month": str(name), **team(policy, m, m.month.codes == code)}
+        for code, name in enumerate(m.month.names)
     ]
 
 
@@ -120,8 +120,10 @@ def breaches(m: Measured) -> list[dict[str, Any]]:
 def kpis(policy: Policy, m: Measured, mask: NDArray[np.bool_]) -> dict[str, Any]:
     t = m.tickets
     count = int(mask.sum())
-    customers, per_customer = np.unique(t.customer[mask], return_counts=True)
+    per_customer = t.customer[mask].counts()
+    customers = t.customer.names
     order = np.argsort(-per_customer, kind="stable")[:TOP_CUSTOMERS]
+    order = order[per_customer[order] > 0]
     regions = {}
     inside_any = np.zeros(count, dtype=bool)
     created = t.created[mask]
@@ -133,7 +135,8 @@ def kpis(policy: Policy, m: Measured, mask: NDArray[np.bool_]) -> dict[str, Any]
         "volume": count,
         "by_type": _shares(t.type[mask]),
         "by_product": _shares(t.product[mask]),
-        "average_cases_per_customer": round(count / len(customers), 6) if count else None,
+        "average_cases_per_customer": round(count / int((per_customer > 0).sum()), 6)
+        if count else None,
         "top_customers": [
             {"customer": str(customers[i]), "tickets": int(per_customer[i])} for i in order
         ],
@@ -163,12 +166,13 @@ def hour_of_week(policy: Policy, created: NDArray[np.int64]) -> dict[str, Any]:
     return {"zone": reader_name(spec.zone), "tickets": counts.tolist(), "regions_open": open_in}
 
 
-def _shares(values: NDArray[np.object_]) -> dict[str, dict[str, float | int]]:
-    names, counts = np.unique(values, return_counts=True)
-    total = counts.sum()
+def _shares(values: Column) -> dict[str, dict[str, float | int]]:
+    counts = values.counts()
+    total = int(counts.sum())
     return {
-        str(name): {"tickets": int(n), "share": round(int(n) / int(total), 6)}
-        for name, n in zip(names, counts, strict=True)
+        str(name): {"tickets": int(n), "share": round(int(n) / total, 6)}
+        for name, n in zip(values.names, counts, strict=True)
+        if n
     }
 
 
@@ -178,7 +182,7 @@ def engineers(
     """Per assignee, over the period: each figure against the individual target."""
     t = m.tickets
     individual = policy.individual
-    names, inverse = np.unique(t.assignee[mask], return_inverse=True)
+    names, inverse = t.assignee.names, t.assignee.codes[mask]
     n = len(names)
     work_days = _working_days(policy, t.created[mask])
     fr_index = np.flatnonzero(mask)

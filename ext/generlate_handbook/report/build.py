@@ -46,8 +46,11 @@ def in_period(policy: Policy, tickets: Tickets, period: Period, as_of: int) -> N
 
 
 def _subset(tickets: Tickets, mask: NDArray[np.bool_]) -> Tickets:
-    fields = {name: getattr(tickets, name)[mask] for name in tickets.__dataclass_fields__
-              if name not in {"skipped", "skipped_rows"}}  # fmt: skip
+    fields = {
+        name: getattr(tickets, name)[mask]
+        for name in tickets.__dataclass_fields__
+        if name not in {"skipped", "skipped_rows"}
+    }
     return Tickets(**fields, skipped=tickets.skipped, skipped_rows=tickets.skipped_rows)
 
 

@@ -18,7 +18,7 @@ from ..clock.deadlines import working_time
 from ..policy.model import CALENDAR, Policy
 from ..policy.units import Duration
 from .bulk import OpenIndex, index_for
-from .tickets import NAT, Tickets
+from .tickets import NAT, Column, Tickets
 
 NONE, MET, BREACHED, PENDING = 0, 1, 2, 3  # a verdict, one int8 per ticket
 VERDICTS = {MET: "met", BREACHED: "breached", PENDING: "pending"}
@@ -42,7 +42,7 @@ class Measured:
     response: Target
     resolution: Target
     internal: Target
-    month: NDArray[np.object_]  # YYYY-MM in the working-hours zone
+    month: Column  # YYYY-MM in the working-hours zone
 
 
 class Clocks:
@@ -90,7 +90,7 @@ def contractual(policy: Policy, tickets: Tickets, clocks: Clocks, kind: str) -> 
             target = getattr(targets, kind)
             if not isinstance(target.within, Duration):
                 continue
-            mask = (tickets.plan == plan_id) & (tickets.severity == sev_id)
+            mask = tickets.plan.equals(plan_id) & tickets.severity.equals(sev_id)
             if mask.any():
                 clock = policy.target_clock(sla, target)
                 duration = _nanoseconds(policy, target.within, clock)
@@ -98,13 +98,14 @@ def contractual(policy: Policy, tickets: Tickets, clocks: Clocks, kind: str) -> 
     return due
 
 
-def months(tickets: Tickets, policy: Policy, clock: str = "working-hours") -> NDArray[np.object_]:
-    """``YYYY-MM`` of each ticket's creation in ``clock``'s zone (UTC if it has none)."""
+def months(tickets: Tickets, policy: Policy, clock: str = "working-hours") -> Column:
+    """The month (``YYYY-MM``) of each ticket's creation in ``clock``'s zone, as codes."""
     zone = policy.schedules[clock].zone if clock in policy.schedules else UTC
     local = tickets.created + local_offsets(tickets.created, zone)
-    return np.datetime_as_string(local.astype("datetime64[ns]").astype("datetime64[M]")).astype(
-        object
-    )
+    month = local.astype("datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+    present, codes = np.unique(month, return_inverse=True)
+    names = np.datetime_as_string(present.astype("datetime64[M]")).astype(object)
+    return Column(codes.astype(np.int32), names)
 
 
 def local_offsets(instants: NDArray[np.int64], zone: object) -> NDArray[np.int64]:

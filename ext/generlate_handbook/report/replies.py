@@ -42,13 +42,12 @@ def load_replies(path: Path) -> Replies:
         ") ORDER BY line"
     ).fetchall()
     problems += [Problem(str(path), int(line), col, reason) for line, col, reason in found]
-    bad = sorted({problem.line for problem in problems}) or [0]
+    bad = {"line": np.array(sorted({p.line for p in problems}), dtype=np.int64)}  # noqa: F841
     arrays = con.execute(
         "SELECT ticket_id, max(gap) AS gap FROM (SELECT ticket_id, epoch_ns(\"at\"::TIMESTAMPTZ) - "
         "lag(epoch_ns(\"at\"::TIMESTAMPTZ)) OVER (PARTITION BY ticket_id ORDER BY "
         "\"at\"::TIMESTAMPTZ) AS gap FROM replies WHERE author = 'agent' AND line NOT IN "
-        "(SELECT unnest($bad))) WHERE gap IS NOT NULL GROUP BY ticket_id ORDER BY ticket_id",
-        {"bad": bad},
+        "(SELECT line FROM bad)) WHERE gap IS NOT NULL GROUP BY ticket_id ORDER BY ticket_id"
     ).fetchnumpy()
     return Replies(
         np.asarray(arrays["ticket_id"]).astype(object),

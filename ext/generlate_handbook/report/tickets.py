@@ -52,18 +52,43 @@ class Problem:
         return f"{self.file}:{self.line}:{self.column}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of names as codes into its sorted distinct names (what DuckDB's dense_rank
+    gives), so grouping and counting are integer operations."""
+
+    codes: NDArray[np.int32]
+    names: NDArray[np.object_]
+
+    def __getitem__(self, mask: NDArray[np.bool_]) -> Column:
+        return Column(self.codes[mask], self.names)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def equals(self, name: str) -> NDArray[np.bool_]:
+        where = np.flatnonzero(self.names == name)
+        return self.codes == where[0] if where.size else np.zeros(len(self.codes), dtype=bool)
+
+    def counts(self) -> NDArray[np.int64]:
+        return np.bincount(self.codes, minlength=len(self.names))
+
+
+CATEGORIES = ("plan", "severity", "type", "product", "customer", "assignee")
+
+
 @dataclass
 class Tickets:
     """One entry per ticket in every array; times are UTC nanoseconds, NAT when absent."""
 
     id: NDArray[np.object_]
     created: NDArray[np.int64]
-    plan: NDArray[np.object_]
-    severity: NDArray[np.object_]
-    type: NDArray[np.object_]
-    product: NDArray[np.object_]
-    customer: NDArray[np.object_]
-    assignee: NDArray[np.object_]
+    plan: Column
+    severity: Column
+    type: Column
+    product: Column
+    customer: Column
+    assignee: Column
     first_response: NDArray[np.int64]
     resolved: NDArray[np.int64]
     engineering_help: NDArray[np.bool_]
@@ -123,11 +148,10 @@ def read_csv_table(
     count = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]  # type: ignore[index]
     lines = np.arange(2, 2 + count + len(bad), dtype=np.int64)
     lines = lines[~np.isin(lines, bad)][:count]
+    line_numbers = {"line": lines}  # noqa: F841 (DuckDB scans it by name)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT r.*, l.line FROM "
-        f"(SELECT *, row_number() OVER () AS n FROM {table}_raw) r "
-        f"JOIN (SELECT unnest($lines) AS line, generate_subscripts($lines, 1) AS n) l USING (n)",
-        {"lines": lines.tolist()},
+        f"CREATE OR REPLACE TEMP TABLE {table} AS "
+        f"SELECT * FROM {table}_raw POSITIONAL JOIN line_numbers"
     )
     return problems
 
@@ -181,29 +205,57 @@ def _rules(policy: Policy) -> list[tuple[str, str, str]]:
     return rules
 
 
+def find_problems(con: duckdb.DuckDBPyConnection, table: str, path: Path,
+                  rules: list[tuple[str, str, str]]) -> list[Problem]:
+    """Every rule over ``table`` in one scan: (line, column, reason) for each bad value."""
+    cases = ", ".join(
+        f"CASE WHEN {condition} THEN '{column}|{reason}' END" for column, condition, reason in rules
+    )
+    found = con.execute(
+        f"SELECT line, problem FROM (SELECT line, unnest([{cases}]) AS problem FROM {table}) "
+        "WHERE problem IS NOT NULL ORDER BY line, problem"
+    ).fetchall()
+    return [Problem(str(path), int(line), *problem.split("|", 1)) for line, problem in found]
+
+
 def load_tickets(path: Path, policy: Policy) -> Tickets:
     """The tickets of a reference CSV, and every row skipped with its reason."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     problems = read_csv_table(con, path, COLUMNS, "tickets")
-    checks = " UNION ALL ".join(
-        f"SELECT line, '{column}' AS col, '{reason}' AS reason FROM "
-        f"(SELECT *, {condition} AS bad FROM tickets) WHERE bad"
-        for column, condition, reason in _rules(policy)
+    rules = _rules(policy)
+    window = [rule for rule in rules if "OVER" in rule[1]]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE tickets AS SELECT *, {window[0][1]} AS dup "
+                "FROM tickets")  # fmt: skip
+    rules = [rule for rule in rules if "OVER" not in rule[1]] + [(window[0][0], "dup", window[0][2])]
+    problems += find_problems(con, "tickets", path, rules)
+    bad_lines = sorted({problem.line for problem in problems})
+    bad = {"line": np.array(bad_lines, dtype=np.int64)}  # noqa: F841 (DuckDB scans it)
+    con.execute(
+        "CREATE TEMP TABLE good AS SELECT * FROM tickets ANTI JOIN bad USING (line) ORDER BY line"
     )
-    found = con.execute(f"SELECT line, col, reason FROM ({checks}) ORDER BY line, col").fetchall()
-    problems += [Problem(str(path), int(line), col, reason) for line, col, reason in found]
-    bad_lines = sorted({line for _, line, *_ in (astuple(p) for p in problems)})
-    con.execute("CREATE TEMP TABLE bad AS SELECT unnest($b) AS line", {"b": bad_lines or [0]})
+    names: dict[str, list[str]] = {}
+    for column in CATEGORIES:  # a hash of distinct values per column, no sort of the rows
+        names[column] = sorted(
+            row[0] for row in con.execute(f"SELECT DISTINCT coalesce({column}, '') FROM good")
+            .fetchall()
+        )  # fmt: skip
+        con.execute(f"CREATE TYPE {column}_names AS ENUM (SELECT unnest($n))", {"n": names[column]})
+    codes = ", ".join(
+        f"enum_code(coalesce({c}, '')::{c}_names)::INTEGER AS {c}" for c in CATEGORIES
+    )
     arrays = con.execute(
-        "SELECT id, epoch_ns(created_at::TIMESTAMPTZ) AS created, plan, severity, type, "
-        "coalesce(product, '') AS product, customer, coalesce(assignee, '') AS assignee, "
+        f"SELECT id, epoch_ns(created_at::TIMESTAMPTZ) AS created, {codes}, "
         f"coalesce(epoch_ns(first_response_at::TIMESTAMPTZ), {NAT}) AS first_response, "
         f"coalesce(epoch_ns(resolved_at::TIMESTAMPTZ), {NAT}) AS resolved, "
-        "lower(engineering_help) = 'true' AS engineering_help "
-        "FROM tickets WHERE line NOT IN (SELECT line FROM bad) ORDER BY line"
+        "lower(engineering_help) = 'true' AS engineering_help FROM good ORDER BY line"
     ).fetchnumpy()
-    tickets = Tickets(**{name: _array(arrays[name]) for name in arrays})
+    fields: dict[str, object] = {name: _array(arrays[name]) for name in arrays}
+    for column in CATEGORIES:
+        fields[column] = Column(
+            np.asarray(fields[column], dtype=np.int32), np.array(names[column], dtype=object)
+        )
+    tickets = Tickets(**fields)  # type: ignore[arg-type]
     tickets.skipped = sorted(problems)
     tickets.skipped_rows = len(bad_lines)
     return tickets
