@@ -24,6 +24,7 @@ from pydantic import (
 
 from ..clock.schedule import Schedule
 from . import units
+from .helpdesk import Helpdesk
 from .zones import parse_zone
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -238,6 +239,7 @@ class Policy(Model):
     individual: Individual
     kpis: list[Text] = []
     regions: dict[Id, ScheduleSpec] = {}  # regions' hours, for the ticket reports' KPIs
+    helpdesk: Helpdesk | None = None
 
     def clock(self, name: str) -> Schedule:
         """A clock by name: a schedule id, or ``calendar``."""
