@@ -35,27 +35,53 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 BAD_ROWS = [
-    ("A1,2026-10-30T16:00:00,managed,sev1,defect,api,acme,alex,,,false", "created_at",
-     "expected an ISO 8601 time with a UTC offset, e.g. 2026-10-30T16:00:00-07:00"),
-    ("A1,2026-02-30T16:00:00Z,managed,sev1,defect,api,acme,alex,,,false", "created_at",
-     "not a real time between 2000 and 2100"),
-    ("A1,2026-10-30T16:00:00Z,gold,sev1,defect,api,acme,alex,,,false", "plan",
-     "not a plan of the policy"),
-    ("A1,2026-10-30T16:00:00Z,managed,sev9,defect,api,acme,alex,,,false", "severity",
-     "not a severity of the policy"),
-    ("A1,2026-10-30T16:00:00Z,managed,sev1,bug,api,acme,alex,,,false", "type",
-     "expected question, defect or improvement"),
-    ("A1,2026-10-30T16:00:00Z,managed,sev1,defect,api,acme,alex,,,yes", "engineering_help",
-     "expected true or false"),
-    ("A1,2026-10-30T16:00:00Z,managed,sev1,defect,api,acme,alex,2026-10-29T00:00:00Z,,false",
-     "first_response_at", "before the ticket was created"),
-    ("A1,2026-10-30T16:00:00Z,managed,sev1,defect,api,,alex,,,false", "customer",
-     "empty customer"),
-    ("A1,2026-10-30T16:00:00Z,managed,sev1,defect,api,acme,alex,,false", "engineering_help",
-     "too few fields on this line"),
-    ("A1,2026-10-30T16:00:00Z,managed,sev1,defect,api,acme,alex,,,false,extra", "-",
-     "too many fields on this line"),
-]  # fmt: skip
+    (
+        "A1,2026-10-30T16:00:00,managed,sev1,defect,api,acme,alex,,,false",
+        "created_at",
+        "expected an ISO 8601 time with a UTC offset, e.g. 2026-10-30T16:00:00-07:00",
+    ),
+    (
+        "A1,2026-02-30T16:00:00Z,managed,sev1,defect,api,acme,alex,,,false",
+        "created_at",
+        "not a real time between 2000 and 2100",
+    ),
+    (
+        "A1,2026-10-30T16:00:00Z,gold,sev1,defect,api,acme,alex,,,false",
+        "plan",
+        "not a plan of the policy",
+    ),
+    (
+        "A1,2026-10-30T16:00:00Z,managed,sev9,defect,api,acme,alex,,,false",
+        "severity",
+        "not a severity of the policy",
+    ),
+    (
+        "A1,2026-10-30T16:00:00Z,managed,sev1,bug,api,acme,alex,,,false",
+        "type",
+        "expected question, defect or improvement",
+    ),
+    (
+        "A1,2026-10-30T16:00:00Z,managed,sev1,defect,api,acme,alex,,,yes",
+        "engineering_help",
+        "expected true or false",
+    ),
+    (
+        "A1,2026-10-30T16:00:00Z,managed,sev1,defect,api,acme,alex,2026-10-29T00:00:00Z,,false",
+        "first_response_at",
+        "before the ticket was created",
+    ),
+    ("A1,2026-10-30T16:00:00Z,managed,sev1,defect,api,,alex,,,false", "customer", "empty customer"),
+    (
+        "A1,2026-10-30T16:00:00Z,managed,sev1,defect,api,acme,alex,,false",
+        "engineering_help",
+        "too few fields on this line",
+    ),
+    (
+        "A1,2026-10-30T16:00:00Z,managed,sev1,defect,api,acme,alex,,,false,extra",
+        "-",
+        "too many fields on this line",
+    ),
+]
 
 
 @pytest.mark.parametrize(("row", "column", "reason"), BAD_ROWS)
@@ -87,13 +113,15 @@ def test_strict_stops_on_a_malformed_row(tmp_path, capsys) -> None:
 def test_without_strict_the_report_counts_what_it_skipped(tmp_path, capsys) -> None:
     path = tmp_path / "t.csv"
     path.write_text(FIXTURE.read_text() + BAD_ROWS[2][0].replace("A1", "X1") + "\n")
-    code, _, err = run(capsys, "report", str(path), "--format", "json", "--out",
-                       str(tmp_path / "r.json"), *AS_OF)  # fmt: skip
+    code, _, err = run(
+        capsys, "report", str(path), "--format", "json", "--out", str(tmp_path / "r.json"), *AS_OF
+    )
     report = json.loads((tmp_path / "r.json").read_text())
     assert code == 0 and "skipped 1 malformed rows" in err
     assert report["report"]["skipped_rows"] == 1
-    assert report["skipped"] == [{"file": str(path), "line": 10, "column": "plan",
-                                  "reason": "not a plan of the policy"}]  # fmt: skip
+    assert report["skipped"] == [
+        {"file": str(path), "line": 10, "column": "plan", "reason": "not a plan of the policy"}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -121,15 +149,28 @@ def test_a_wrong_header_is_located(tmp_path, capsys) -> None:
 def test_fail_on_miss_exits_one_when_a_team_target_was_missed(tmp_path, capsys) -> None:
     out = str(tmp_path / "r.json")
     assert run(capsys, "report", str(FIXTURE), "--format", "json", "--out", out, *AS_OF)[0] == 0
-    code = run(capsys, "report", str(FIXTURE), "--fail-on-miss", "--format", "json", "--out",
-               out, *AS_OF)[0]  # fmt: skip
+    code = run(
+        capsys, "report", str(FIXTURE), "--fail-on-miss", "--format", "json", "--out", out, *AS_OF
+    )[0]
     assert code == 1
 
 
 def test_from_and_to_choose_days_in_pacific_time(tmp_path, capsys) -> None:
     out = tmp_path / "r.json"
-    run(capsys, "report", str(FIXTURE), "--from", "2026-10-01", "--to", "2026-10-31",
-        "--format", "json", "--out", str(out), *AS_OF)  # fmt: skip
+    run(
+        capsys,
+        "report",
+        str(FIXTURE),
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-31",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+        *AS_OF,
+    )
     report = json.loads(out.read_text())
     assert [m["month"] for m in report["months"]] == ["2026-10"]
     assert report["report"]["tickets"] == 3  # A1, A7 and A9 (Friday 23:30 PDT)
@@ -146,15 +187,19 @@ def test_csv_has_a_row_per_month_and_one_for_the_period(tmp_path, capsys) -> Non
 def test_html_is_self_contained_and_escapes_ticket_text(tmp_path, capsys) -> None:
     path = tmp_path / "t.csv"
     hostile = "<script>alert(1)</script>"
-    path.write_text(f"{HEADER}\n" + GOOD.replace("acme", f'"{hostile}"').replace(
-        "api", '"<img src=x onerror=alert(2)>"') + "\n")  # fmt: skip
+    path.write_text(
+        f"{HEADER}\n"
+        + GOOD.replace("acme", f'"{hostile}"').replace("api", '"<img src=x onerror=alert(2)>"')
+        + "\n"
+    )
     out = tmp_path / "r.html"
     run(capsys, "report", str(path), "--format", "html", "--out", str(out), *AS_OF)
     html = BeautifulSoup(out.read_text(), "html.parser")
     assert html.find("script") is None and html.find("img") is None
     assert hostile in html.get_text()
-    urls = [tag.get(attr) for tag in html.find_all(True) for attr in ("src", "href")
-            if tag.get(attr)]  # fmt: skip
+    urls = [
+        tag.get(attr) for tag in html.find_all(True) for attr in ("src", "href") if tag.get(attr)
+    ]
     assert urls == []
     assert html.find("html")["lang"] == "en"
     for svg in html.find_all("svg"):
@@ -165,8 +210,9 @@ def test_html_is_self_contained_and_escapes_ticket_text(tmp_path, capsys) -> Non
 
 def test_the_default_output_is_under_build_report(tmp_path, capsys) -> None:
     shutil.copytree(REPO / "policy", tmp_path / "policy")
-    code = main(["--policy", str(tmp_path / "policy"), "report", str(FIXTURE), "--format",
-                 "json", *AS_OF])  # fmt: skip
+    code = main(
+        ["--policy", str(tmp_path / "policy"), "report", str(FIXTURE), "--format", "json", *AS_OF]
+    )
     out = capsys.readouterr().out.strip()
     assert code == 0 and out == str(tmp_path / "_build" / "report" / "report.json")
 
@@ -178,12 +224,22 @@ def test_ticket_data_never_reaches_the_built_handbook(tmp_path, capsys) -> None:
     tickets = tmp_path / "t.csv"
     tickets.write_text(f"{HEADER}\n{GOOD.replace('acme', marker)}\n")
     for fmt in ("json", "html", "csv"):
-        main(["--policy", str(tmp_path / "policy"), "report", str(tickets), "--format", fmt,
-              *AS_OF])  # fmt: skip
+        main(
+            ["--policy", str(tmp_path / "policy"), "report", str(tickets), "--format", fmt, *AS_OF]
+        )
     assert marker in (tmp_path / "_build" / "report" / "report.html").read_text()
     sphinx = Path(sys.executable).parent / "sphinx-build"
-    subprocess.run([str(sphinx), "-q", "-b", "html", str(tmp_path / "handbook"),
-                    str(tmp_path / "_build" / "html")], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            str(sphinx),
+            "-q",
+            "-b",
+            "html",
+            str(tmp_path / "handbook"),
+            str(tmp_path / "_build" / "html"),
+        ],
+        check=True,
+    )
     for path in (tmp_path / "_build" / "html").rglob("*"):
         if path.is_file():
             assert marker.encode() not in path.read_bytes(), path
@@ -222,10 +278,15 @@ def test_bulk_due_times_equal_the_scalar_clocks_for_every_demo_ticket(tmp_path, 
                 clock = policy.target_clock(sla, rule)
                 amount = working_time(policy, rule.within, clock)
                 schedule = policy.clock(clock)
-                expected = np.array([
-                    int(due(datetime.fromtimestamp(ns / 1e9, UTC), amount, schedule)
-                        .timestamp()) * 10**9
-                    for ns in tickets.created[mask].tolist()
-                ], dtype=np.int64)  # fmt: skip
+                expected = np.array(
+                    [
+                        int(
+                            due(datetime.fromtimestamp(ns / 1e9, UTC), amount, schedule).timestamp()
+                        )
+                        * 10**9
+                        for ns in tickets.created[mask].tolist()
+                    ],
+                    dtype=np.int64,
+                )
                 assert np.array_equal(target.due[mask], expected), (plan_id, sev_id, kind)
     assert timedelta  # imported for readers of this test: amounts are timedeltas

@@ -13,9 +13,9 @@ from numpy.typing import NDArray
 
 from ..policy.model import Policy
 from ..policy.units import Duration
+from ..policy.zones import reader_name
 from ..wording import format_count, format_percentage, format_value
 from .bulk import index_for
-from ..policy.zones import reader_name
 from .measures import BREACHED, MET, NS, PENDING, Measured, Target, local_offsets
 from .replies import Replies, longest_gaps
 from .tickets import NAT, Column
@@ -57,8 +57,13 @@ def team(policy: Policy, m: Measured, mask: NDArray[np.bool_]) -> dict[str, Any]
     hours = (m.tickets.resolved[resolved] - m.tickets.created[resolved]) / HOUR
     average = float(hours.mean()) if hours.size else None
     goal_hours = policy.internal.resolution.average_within.fixed().total_seconds() / 3600
-    internal = _attainment(m.internal, mask, format_value(
-        policy, policy.internal.first_response.within, policy.internal.first_response.clock))  # fmt: skip
+    internal = _attainment(
+        m.internal,
+        mask,
+        format_value(
+            policy, policy.internal.first_response.within, policy.internal.first_response.clock
+        ),
+    )
     misses = [
         name
         for name, missed in (
@@ -73,13 +78,19 @@ def team(policy: Policy, m: Measured, mask: NDArray[np.bool_]) -> dict[str, Any]
         "tickets": count,
         "sla_response": response,
         "sla_resolution": resolution,
-        "engineering_help": {"count": help_count, "share": _round(share),
-                             "limit": format_percentage(limit)},
+        "engineering_help": {
+            "count": help_count,
+            "share": _round(share),
+            "limit": format_percentage(limit),
+        },
         "internal_first_response": internal,
-        "average_resolution": {"hours": _round(average), "resolved": int(resolved.sum()),
-                               "goal_hours": goal_hours},
+        "average_resolution": {
+            "hours": _round(average),
+            "resolved": int(resolved.sum()),
+            "goal_hours": goal_hours,
+        },
         "missed": misses,
-    }  # fmt: skip
+    }
 
 
 def _round(value: float | None) -> float | None:
@@ -96,13 +107,21 @@ def by_month(policy: Policy, m: Measured) -> list[dict[str, Any]]:
 def iso_array(ns: NDArray[np.int64]) -> list[str | None]:
     """ISO 8601 UTC strings (``…Z``) for an array of instants; None where NAT."""
     text = np.datetime_as_string(ns.astype("datetime64[ns]").astype("datetime64[s]"), unit="s")
-    return [None if value == NAT else f"{string}Z" for value, string in zip(ns.tolist(), text)]
+    return [
+        None if value == NAT else f"{string}Z"
+        for value, string in zip(ns.tolist(), text, strict=True)
+    ]
 
 
 def breaches(m: Measured) -> list[dict[str, Any]]:
     """Every breach, ticket by ticket: which target, due when, happened when, how late."""
-    columns: dict[str, list[Any]] = {"ticket": [], "target": [], "due": [], "happened": [],
-                                     "hours_late": []}  # fmt: skip
+    columns: dict[str, list[Any]] = {
+        "ticket": [],
+        "target": [],
+        "due": [],
+        "happened": [],
+        "hours_late": [],
+    }
     for target in (m.response, m.resolution, m.internal):
         index = np.flatnonzero(target.verdict == BREACHED)
         happened = target.happened[index]
@@ -136,7 +155,8 @@ def kpis(policy: Policy, m: Measured, mask: NDArray[np.bool_]) -> dict[str, Any]
         "by_type": _shares(t.type[mask]),
         "by_product": _shares(t.product[mask]),
         "average_cases_per_customer": round(count / int((per_customer > 0).sum()), 6)
-        if count else None,
+        if count
+        else None,
         "top_customers": [
             {"customer": str(customers[i]), "tickets": int(per_customer[i])} for i in order
         ],
@@ -202,20 +222,25 @@ def engineers(
             "tickets": int(cases[i]),
             "new_cases_per_working_day": round(cases[i] / work_days, 6) if work_days else None,
             "new_cases_target": format_count(individual.new_cases.per_day),
-            "first_response": {"met": int(met[i]), "judged": int(judged[i]),
-                               "share": round(met[i] / judged[i], 6) if judged[i] else None,
-                               "target": _say(policy, individual.first_response.within,
-                                              individual.first_response.clock)},
+            "first_response": {
+                "met": int(met[i]),
+                "judged": int(judged[i]),
+                "share": round(met[i] / judged[i], 6) if judged[i] else None,
+                "target": _say(
+                    policy, individual.first_response.within, individual.first_response.clock
+                ),
+            },
             "longest_reply_gap_hours": None if gaps is None else _round(_nan(gaps[i])),
             "reply_gap_target": _say(policy, individual.reply_gap.at_most, "calendar"),
             "average_resolution_hours": _round(resolution_sum[i] / resolution_count[i])
-            if resolution_count[i] else None,
+            if resolution_count[i]
+            else None,
             "resolution_target": _say(policy, individual.resolution.average_within, "calendar"),
             "most_active_cases": int(active[i]),
             "active_cases_target": format_count(individual.active_cases.at_most),
         }
         for i in range(n)
-    ]  # fmt: skip
+    ]
 
 
 def _nan(value: float) -> float | None:
@@ -237,7 +262,11 @@ def _working_days(policy: Policy, created: NDArray[np.int64]) -> int:
 
 
 def _most_active(
-    owner: NDArray[np.intp], n: int, opened: NDArray[np.int64], closed: NDArray[np.int64], as_of: int
+    owner: NDArray[np.intp],
+    n: int,
+    opened: NDArray[np.int64],
+    closed: NDArray[np.int64],
+    as_of: int,
 ) -> NDArray[np.int64]:
     """Per owner, the most cases open at the same moment (a sweep over sorted events)."""
     end = np.where((closed == NAT) | (closed > as_of), as_of, closed)

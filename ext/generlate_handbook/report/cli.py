@@ -24,6 +24,7 @@ from .html import as_html
 from .render import as_csv, as_json, as_table
 from .replies import load_replies
 from .tickets import TicketInputError, check_strict, load_tickets
+from .zendesk import load_zendesk
 
 EXIT_OK, EXIT_MISSED, EXIT_INPUT, EXIT_POLICY = 0, 1, 2, 4
 FORMATS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
@@ -36,7 +37,11 @@ FORMATS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
 
 def add_report_parsers(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report = verbs.add_parser("report", help="SLA attainment and success measures from tickets")
-    report.add_argument("source", metavar="TICKETS.csv", help="tickets in the reference format")
+    report.add_argument(
+        "source",
+        metavar="TICKETS.csv|EXPORT_DIR",
+        help="tickets in the reference CSV format, or a folder of Zendesk incremental export pages",
+    )
     report.add_argument("--replies", metavar="FILE", help="replies CSV: ticket_id,at,author")
     report.add_argument("--from", dest="first", metavar="DATE", help="first day (YYYY-MM-DD)")
     report.add_argument("--to", dest="last", metavar="DATE", help="last day (YYYY-MM-DD)")
@@ -82,8 +87,10 @@ def _as_of(text: str | None) -> int:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None or not 2000 <= moment.year <= 2100:
-        raise UsageError(f"--as-of {text!r}: expected an ISO 8601 time with a UTC offset "
-                         "between 2000 and 2100, e.g. 2026-12-31T17:00:00-08:00")  # fmt: skip
+        raise UsageError(
+            f"--as-of {text!r}: expected an ISO 8601 time with a UTC offset "
+            "between 2000 and 2100, e.g. 2026-12-31T17:00:00-08:00"
+        )
     return int(moment.astimezone(UTC).timestamp()) * NS
 
 
@@ -112,7 +119,7 @@ def _report(args: argparse.Namespace) -> int:
     policy, policy_dir = _policy(args)
     source = Path(args.source)
     _progress(f"reading {source}")
-    tickets = load_tickets(source, policy)
+    tickets = load_zendesk(source, policy) if source.is_dir() else load_tickets(source, policy)
     replies = load_replies(Path(args.replies)) if args.replies else None
     problems = tickets.skipped + (replies.skipped if replies else [])
     if problems and args.strict:
@@ -120,18 +127,25 @@ def _report(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         raise UsageError(f"{len(problems):,} malformed rows (--strict)")
     if problems:
-        print(f"handbook-policy report: skipped {tickets.skipped_rows:,} malformed rows "
-              f"(listed in the report; first: {problems[0]})", file=sys.stderr)  # fmt: skip
+        print(
+            f"handbook-policy report: skipped {tickets.skipped_rows:,} malformed rows "
+            f"(listed in the report; first: {problems[0]})",
+            file=sys.stderr,
+        )
     _progress(f"measuring {len(tickets):,} tickets")
-    report = build_report(policy, tickets, as_of=as_of, period=period, source=source,
-                          replies=replies)  # fmt: skip
+    report = build_report(
+        policy, tickets, as_of=as_of, period=period, source=source, replies=replies
+    )
     extension, render = FORMATS[args.format]
     text = render(report)
     if args.format == "table" and not args.out:
         sys.stdout.write(text)
     else:
-        out = Path(args.out) if args.out else policy_dir.resolve().parent / "_build" / "report" / (
-            f"report.{extension}")  # fmt: skip
+        out = (
+            Path(args.out)
+            if args.out
+            else policy_dir.resolve().parent / "_build" / "report" / (f"report.{extension}")
+        )
         write_atomically(out, text)
         print(out)
     return EXIT_MISSED if args.fail_on_miss and report["period"]["missed"] else EXIT_OK

@@ -23,11 +23,18 @@ ZONES = ("America/New_York", "America/Los_Angeles", "Europe/London", "Europe/Ber
 ZONE_WEIGHTS = (0.3, 0.25, 0.2, 0.15, 0.1)
 TYPES = (("question", 0.55), ("defect", 0.35), ("improvement", 0.10))
 PRODUCTS = (("api", 0.3), ("web", 0.25), ("sync", 0.2), ("reports", 0.15), ("auth", 0.1))
-ENGINEERS = (("alex", 0.28), ("blair", 0.22), ("casey", 0.18), ("devon", 0.14), ("emery", 0.1),
-             ("finley", 0.08))  # fmt: skip (weights are drawn per run; names come first)
+ENGINEERS = (
+    ("alex", 0.28),
+    ("blair", 0.22),
+    ("casey", 0.18),
+    ("devon", 0.14),
+    ("emery", 0.1),
+    ("finley", 0.08),
+)
 # Local arrival weight by hour of day: mostly office hours.
-HOUR_WEIGHTS = np.array([1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 16, 15, 13, 15, 16, 15, 13, 9, 6, 4, 3, 2,
-                         2, 1], dtype=float)  # fmt: skip
+HOUR_WEIGHTS = np.array(
+    [1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 16, 15, 13, 15, 16, 15, 13, 9, 6, 4, 3, 2, 2, 1], dtype=float
+)
 CUSTOMERS = 400
 MAX_COUNT = 20_000_000
 
@@ -45,9 +52,11 @@ def _offsets(zone: str, year: int) -> tuple[NDArray[np.int64], NDArray[np.int64]
     info = ZoneInfo(zone)
     instants = np.array([int((start + timedelta(hours=h)).timestamp()) for h in range(hours)])
     offsets = np.array(
-        [int((start + timedelta(hours=h)).astimezone(info).utcoffset().total_seconds())  # type: ignore[union-attr]
-         for h in range(hours)]
-    )  # fmt: skip
+        [
+            int((start + timedelta(hours=h)).astimezone(info).utcoffset().total_seconds())  # type: ignore[union-attr]
+            for h in range(hours)
+        ]
+    )
     return instants * 1_000_000_000, offsets * 1_000_000_000
 
 
@@ -91,8 +100,7 @@ def demo_tickets(policy: Policy, count: int, seed: int, year: int) -> dict[str, 
     plans = np.array(list(policy.plans), dtype=object)
     severities = np.array(list(policy.severities), dtype=object)
     created = np.sort(_arrivals(rng, count, year))
-    severity_index = rng.choice(len(severities), size=count,
-                                p=_front_weighted(len(severities)))  # fmt: skip
+    severity_index = rng.choice(len(severities), size=count, p=_front_weighted(len(severities)))
     urgent = severity_index == 0
     response = created + _delays(rng, np.where(urgent, 0.5, 1.2), 1.3)
     resolution = response + _delays(rng, np.where(urgent, 30.0, 90.0), 1.0)
@@ -107,8 +115,9 @@ def demo_tickets(policy: Policy, count: int, seed: int, year: int) -> dict[str, 
         "severity": severities[severity_index],
         "type": _choice(rng, TYPES, count),
         "product": _choice(rng, PRODUCTS, count),
-        "customer": np.char.add("customer-", np.char.zfill(
-            (rng.zipf(1.3, size=count) % CUSTOMERS).astype(str), 3)).astype(object),  # fmt: skip
+        "customer": np.char.add(
+            "customer-", np.char.zfill((rng.zipf(1.3, size=count) % CUSTOMERS).astype(str), 3)
+        ).astype(object),
         "assignee": _engineers(rng, count),
         "first_response": np.where(response_missing, nat, response),
         "resolved": np.where(resolution_missing, nat, resolution),
@@ -183,7 +192,8 @@ def write_replies_csv(replies: dict[str, NDArray], out: Path) -> None:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute(
-        "COPY (SELECT ticket_id, strftime(make_timestamp(\"at\" // 1000), '%Y-%m-%dT%H:%M:%SZ') AS \"at\","
-        f" author FROM frame) TO '{_sql_path(temp)}' (HEADER, DELIMITER ',')"
+        'COPY (SELECT ticket_id, strftime(make_timestamp("at" // 1000), '
+        "'%Y-%m-%dT%H:%M:%SZ') AS \"at\", author FROM frame)"
+        f" TO '{_sql_path(temp)}' (HEADER, DELIMITER ',')"
     )
     temp.replace(out)

@@ -136,11 +136,23 @@ def measure(policy: Policy, tickets: Tickets, as_of: int) -> Measured:
     return Measured(
         tickets,
         as_of,
-        Target("response", response_due, tickets.first_response,
-               verdicts(response_due, tickets.first_response, as_of)),
-        Target("resolution", resolution_due, tickets.resolved,
-               verdicts(resolution_due, tickets.resolved, as_of)),
-        Target("internal first response", internal_due, tickets.first_response,
-               verdicts(internal_due, tickets.first_response, as_of)),
+        Target(
+            "response",
+            response_due,
+            tickets.first_response,
+            verdicts(response_due, tickets.first_response, as_of),
+        ),
+        Target(
+            "resolution",
+            resolution_due,
+            tickets.resolved,
+            verdicts(resolution_due, tickets.resolved, as_of),
+        ),
+        Target(
+            "internal first response",
+            internal_due,
+            tickets.first_response,
+            verdicts(internal_due, tickets.first_response, as_of),
+        ),
         months(tickets, policy),
-    )  # fmt: skip
+    )

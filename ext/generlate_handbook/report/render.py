@@ -32,14 +32,24 @@ def _row(label: str, figures: dict[str, Any]) -> list[str]:
     ]
 
 
-HEADER = ["month", "tickets", "SLA response", "SLA resolution", "1st response (internal)",
-          "eng. help", "avg resolution", "missed"]  # fmt: skip
+HEADER = [
+    "month",
+    "tickets",
+    "SLA response",
+    "SLA resolution",
+    "1st response (internal)",
+    "eng. help",
+    "avg resolution",
+    "missed",
+]
 
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-            for row in rows]  # fmt: skip
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
 
 
 def as_table(report: dict[str, Any]) -> str:
@@ -57,19 +67,33 @@ def as_table(report: dict[str, Any]) -> str:
     rows.append(_row("whole period", period))
     lines += _table(rows)
     lines += ["", "Engineers"]
-    rows = [["assignee", "tickets", "cases/working day", "1st response ≤ target",
-             "avg resolution", "most active", "longest reply gap"]]  # fmt: skip
+    rows = [
+        [
+            "assignee",
+            "tickets",
+            "cases/working day",
+            "1st response ≤ target",
+            "avg resolution",
+            "most active",
+            "longest reply gap",
+        ]
+    ]
     for e in report["engineers"]:
         gap = e["longest_reply_gap_hours"]
         average = e["average_resolution_hours"]
-        rows.append([
-            e["assignee"], str(e["tickets"]),
-            "–" if e["new_cases_per_working_day"] is None
-            else f"{e['new_cases_per_working_day']:.2f}",
-            percent(e["first_response"]["share"]),
-            "–" if average is None else f"{average:.1f} h",
-            str(e["most_active_cases"]), "–" if gap is None else f"{gap:.1f} h",
-        ])  # fmt: skip
+        rows.append(
+            [
+                e["assignee"],
+                str(e["tickets"]),
+                "–"
+                if e["new_cases_per_working_day"] is None
+                else f"{e['new_cases_per_working_day']:.2f}",
+                percent(e["first_response"]["share"]),
+                "–" if average is None else f"{average:.1f} h",
+                str(e["most_active_cases"]),
+                "–" if gap is None else f"{gap:.1f} h",
+            ]
+        )
     lines += _table(rows)
     kpis = report["kpis"]
     regions = ", ".join(f"{r['name']} {r['tickets']:,}" for r in kpis["regions"].values())
@@ -83,16 +107,29 @@ def as_table(report: dict[str, Any]) -> str:
 
 
 CSV_FIELDS = [
-    "month", "tickets",
-    "sla_response_met", "sla_response_breached", "sla_response_pending",
-    "sla_response_attainment", "sla_response_target",
-    "sla_resolution_met", "sla_resolution_breached", "sla_resolution_pending",
-    "sla_resolution_attainment", "sla_resolution_target",
-    "internal_first_response_met", "internal_first_response_breached",
-    "internal_first_response_pending", "internal_first_response_attainment",
-    "engineering_help_count", "engineering_help_share", "engineering_help_limit",
-    "average_resolution_hours", "average_resolution_goal_hours", "missed",
-]  # fmt: skip
+    "month",
+    "tickets",
+    "sla_response_met",
+    "sla_response_breached",
+    "sla_response_pending",
+    "sla_response_attainment",
+    "sla_response_target",
+    "sla_resolution_met",
+    "sla_resolution_breached",
+    "sla_resolution_pending",
+    "sla_resolution_attainment",
+    "sla_resolution_target",
+    "internal_first_response_met",
+    "internal_first_response_breached",
+    "internal_first_response_pending",
+    "internal_first_response_attainment",
+    "engineering_help_count",
+    "engineering_help_share",
+    "engineering_help_limit",
+    "average_resolution_hours",
+    "average_resolution_goal_hours",
+    "missed",
+]
 
 
 def _flat(label: str, figures: dict[str, Any]) -> dict[str, Any]:
@@ -102,11 +139,14 @@ def _flat(label: str, figures: dict[str, Any]) -> dict[str, Any]:
             if f"{name}_{key}" in CSV_FIELDS:
                 row[f"{name}_{key}"] = figures[name][key]
     help_ = figures["engineering_help"]
-    row |= {"engineering_help_count": help_["count"], "engineering_help_share": help_["share"],
-            "engineering_help_limit": help_["limit"],
-            "average_resolution_hours": figures["average_resolution"]["hours"],
-            "average_resolution_goal_hours": figures["average_resolution"]["goal_hours"],
-            "missed": " ".join(figures["missed"])}  # fmt: skip
+    row |= {
+        "engineering_help_count": help_["count"],
+        "engineering_help_share": help_["share"],
+        "engineering_help_limit": help_["limit"],
+        "average_resolution_hours": figures["average_resolution"]["hours"],
+        "average_resolution_goal_hours": figures["average_resolution"]["goal_hours"],
+        "missed": " ".join(figures["missed"]),
+    }
     return row
 
 

@@ -36,16 +36,16 @@ def load_replies(path: Path) -> Replies:
         "SELECT line, 'author', 'expected agent or customer' FROM replies "
         "WHERE author IS NULL OR author NOT IN ('agent', 'customer') UNION ALL "
         "SELECT line, 'at', 'expected an ISO 8601 time with a UTC offset' FROM replies "
-        f"WHERE \"at\" IS NULL OR NOT regexp_matches(\"at\", '{TIME_PATTERN}') "
-        "OR try_cast(\"at\" AS TIMESTAMPTZ) IS NULL "
-        f"OR year(try_cast(\"at\" AS TIMESTAMPTZ)) NOT BETWEEN {YEARS[0]} AND {YEARS[1]}"
+        f'WHERE "at" IS NULL OR NOT regexp_matches("at", \'{TIME_PATTERN}\') '
+        'OR try_cast("at" AS TIMESTAMPTZ) IS NULL '
+        f'OR year(try_cast("at" AS TIMESTAMPTZ)) NOT BETWEEN {YEARS[0]} AND {YEARS[1]}'
         ") ORDER BY line"
     ).fetchall()
     problems += [Problem(str(path), int(line), col, reason) for line, col, reason in found]
     bad = {"line": np.array(sorted({p.line for p in problems}), dtype=np.int64)}  # noqa: F841
     arrays = con.execute(
-        "SELECT ticket_id, max(gap) AS gap FROM (SELECT ticket_id, epoch_ns(\"at\"::TIMESTAMPTZ) - "
-        "lag(epoch_ns(\"at\"::TIMESTAMPTZ)) OVER (PARTITION BY ticket_id ORDER BY "
+        'SELECT ticket_id, max(gap) AS gap FROM (SELECT ticket_id, epoch_ns("at"::TIMESTAMPTZ) - '
+        'lag(epoch_ns("at"::TIMESTAMPTZ)) OVER (PARTITION BY ticket_id ORDER BY '
         "\"at\"::TIMESTAMPTZ) AS gap FROM replies WHERE author = 'agent' AND line NOT IN "
         "(SELECT line FROM bad)) WHERE gap IS NOT NULL GROUP BY ticket_id ORDER BY ticket_id"
     ).fetchnumpy()

@@ -14,6 +14,7 @@ is reported as ``FILE:LINE:COLUMN: reason``; nothing is dropped silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,9 +25,18 @@ from numpy.typing import NDArray
 from ..policy.model import Policy
 
 COLUMNS = (
-    "id", "created_at", "plan", "severity", "type", "product", "customer", "assignee",
-    "first_response_at", "resolved_at", "engineering_help",
-)  # fmt: skip
+    "id",
+    "created_at",
+    "plan",
+    "severity",
+    "type",
+    "product",
+    "customer",
+    "assignee",
+    "first_response_at",
+    "resolved_at",
+    "engineering_help",
+)
 REPLY_COLUMNS = ("ticket_id", "at", "author")
 TYPES = ("question", "defect", "improvement")
 NAT = np.iinfo(np.int64).min  # "has not happened"
@@ -43,12 +53,21 @@ class TicketInputError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """A skipped row: a CSV's file, line and column, or a JSON page and the ticket's key path."""
+
     file: str
-    line: int
+    line: int  # 0 in JSON input: ``column`` is then a key path such as tickets[3].priority
     column: str
     reason: str
+    row: int = field(default=0, compare=False)  # the row's position in the table read
+
+    def __post_init__(self) -> None:
+        if not self.row:
+            object.__setattr__(self, "row", self.line)
 
     def __str__(self) -> str:
+        if not self.line:
+            return f"{self.file}: {self.column}: {self.reason}"
         return f"{self.file}:{self.line}:{self.column}: {self.reason}"
 
 
@@ -176,37 +195,61 @@ def _rules(policy: Policy) -> list[tuple[str, str, str]]:
         ("id", "coalesce(trim(id), '') = ''", "empty ticket id"),
         ("created_at", "created_at IS NULL", "empty: every ticket has a creation time"),
         ("plan", f"plan IS NULL OR plan NOT IN ({plans})", "not a plan of the policy"),
-        ("severity", f"severity IS NULL OR severity NOT IN ({severities})",
-         "not a severity of the policy"),
-        ("type", f"type IS NULL OR type NOT IN ({types})",
-         "expected question, defect or improvement"),
+        (
+            "severity",
+            f"severity IS NULL OR severity NOT IN ({severities})",
+            "not a severity of the policy",
+        ),
+        (
+            "type",
+            f"type IS NULL OR type NOT IN ({types})",
+            "expected question, defect or improvement",
+        ),
         ("customer", "coalesce(trim(customer), '') = ''", "empty customer"),
-        ("engineering_help", "engineering_help IS NULL OR lower(engineering_help) NOT IN "
-         "('true', 'false')", "expected true or false"),
-    ]  # fmt: skip
+        (
+            "engineering_help",
+            "engineering_help IS NULL OR lower(engineering_help) NOT IN ('true', 'false')",
+            "expected true or false",
+        ),
+    ]
     for column in ("created_at", "first_response_at", "resolved_at"):
         rules.append(
-            (column, f"{column} IS NOT NULL AND NOT {time_ok.replace('COLUMN', column)}",
-             "expected an ISO 8601 time with a UTC offset, e.g. 2026-10-30T16:00:00-07:00")
-        )  # fmt: skip
+            (
+                column,
+                f"{column} IS NOT NULL AND NOT {time_ok.replace('COLUMN', column)}",
+                "expected an ISO 8601 time with a UTC offset, e.g. 2026-10-30T16:00:00-07:00",
+            )
+        )
         rules.append(
-            (column, f"{column} IS NOT NULL AND {time_ok.replace('COLUMN', column)} AND "
-             f"(try_cast({column} AS TIMESTAMPTZ) IS NULL OR year(try_cast({column} AS "
-             f"TIMESTAMPTZ)) NOT BETWEEN {YEARS[0]} AND {YEARS[1]})",
-             f"not a real time between {YEARS[0]} and {YEARS[1]}")
-        )  # fmt: skip
+            (
+                column,
+                f"{column} IS NOT NULL AND {time_ok.replace('COLUMN', column)} AND "
+                f"(try_cast({column} AS TIMESTAMPTZ) IS NULL OR year(try_cast({column} AS "
+                f"TIMESTAMPTZ)) NOT BETWEEN {YEARS[0]} AND {YEARS[1]})",
+                f"not a real time between {YEARS[0]} and {YEARS[1]}",
+            )
+        )
     for column in ("first_response_at", "resolved_at"):
         rules.append(
-            (column, f"try_cast({column} AS TIMESTAMPTZ) < try_cast(created_at AS TIMESTAMPTZ)",
-             "before the ticket was created")
-        )  # fmt: skip
-    rules.append(("id", "count(*) OVER (PARTITION BY id ORDER BY line ROWS UNBOUNDED PRECEDING)"
-                  " > 1", "a second ticket with this id"))  # fmt: skip
+            (
+                column,
+                f"try_cast({column} AS TIMESTAMPTZ) < try_cast(created_at AS TIMESTAMPTZ)",
+                "before the ticket was created",
+            )
+        )
+    rules.append(
+        (
+            "id",
+            "count(*) OVER (PARTITION BY id ORDER BY line ROWS UNBOUNDED PRECEDING) > 1",
+            "a second ticket with this id",
+        )
+    )
     return rules
 
 
-def find_problems(con: duckdb.DuckDBPyConnection, table: str, path: Path,
-                  rules: list[tuple[str, str, str]]) -> list[Problem]:
+def find_problems(
+    con: duckdb.DuckDBPyConnection, table: str, locate: Locate, rules: list[tuple[str, str, str]]
+) -> list[Problem]:
     """Every rule over ``table`` in one scan: (line, column, reason) for each bad value."""
     cases = ", ".join(
         f"CASE WHEN {condition} THEN '{column}|{reason}' END" for column, condition, reason in rules
@@ -215,7 +258,11 @@ def find_problems(con: duckdb.DuckDBPyConnection, table: str, path: Path,
         f"SELECT line, problem FROM (SELECT line, unnest([{cases}]) AS problem FROM {table}) "
         "WHERE problem IS NOT NULL ORDER BY line, problem"
     ).fetchall()
-    return [Problem(str(path), int(line), *problem.split("|", 1)) for line, problem in found]
+    problems = []
+    for line, problem in found:
+        column, reason = problem.split("|", 1)
+        problems.append(Problem(*locate(int(line), column), reason, row=int(line)))
+    return problems
 
 
 def load_tickets(path: Path, policy: Policy) -> Tickets:
@@ -223,13 +270,26 @@ def load_tickets(path: Path, policy: Policy) -> Tickets:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     problems = read_csv_table(con, path, COLUMNS, "tickets")
+    return tickets_from_table(con, policy, problems, lambda line, column: (str(path), line, column))
+
+
+Locate = Callable[[int, str], tuple[str, int, str]]  # (row's line, column) -> file, line, column
+
+
+def tickets_from_table(
+    con: duckdb.DuckDBPyConnection, policy: Policy, problems: list[Problem], locate: Locate
+) -> Tickets:
+    """Check table ``tickets`` (the reference columns as text, plus ``line``) and read it."""
     rules = _rules(policy)
     window = [rule for rule in rules if "OVER" in rule[1]]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE tickets AS SELECT *, {window[0][1]} AS dup "
-                "FROM tickets")  # fmt: skip
-    rules = [rule for rule in rules if "OVER" not in rule[1]] + [(window[0][0], "dup", window[0][2])]
-    problems += find_problems(con, "tickets", path, rules)
-    bad_lines = sorted({problem.line for problem in problems})
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE tickets AS SELECT *, {window[0][1]} AS dup FROM tickets"
+    )
+    rules = [rule for rule in rules if "OVER" not in rule[1]] + [
+        (window[0][0], "dup", window[0][2])
+    ]
+    problems += find_problems(con, "tickets", locate, rules)
+    bad_lines = sorted({problem.row for problem in problems})
     bad = {"line": np.array(bad_lines, dtype=np.int64)}  # noqa: F841 (DuckDB scans it)
     con.execute(
         "CREATE TEMP TABLE good AS SELECT * FROM tickets ANTI JOIN bad USING (line) ORDER BY line"
@@ -237,9 +297,9 @@ def load_tickets(path: Path, policy: Policy) -> Tickets:
     names: dict[str, list[str]] = {}
     for column in CATEGORIES:  # a hash of distinct values per column, no sort of the rows
         names[column] = sorted(
-            row[0] for row in con.execute(f"SELECT DISTINCT coalesce({column}, '') FROM good")
-            .fetchall()
-        )  # fmt: skip
+            row[0]
+            for row in con.execute(f"SELECT DISTINCT coalesce({column}, '') FROM good").fetchall()
+        )
         con.execute(f"CREATE TYPE {column}_names AS ENUM (SELECT unnest($n))", {"n": names[column]})
     codes = ", ".join(
         f"enum_code(coalesce({c}, '')::{c}_names)::INTEGER AS {c}" for c in CATEGORIES
@@ -261,10 +321,6 @@ def load_tickets(path: Path, policy: Policy) -> Tickets:
     return tickets
 
 
-def astuple(problem: Problem) -> tuple[str, int, str, str]:
-    return problem.file, problem.line, problem.column, problem.reason
-
-
 def _array(values: object) -> NDArray:  # type: ignore[type-arg]
     array = np.asarray(values)
     if array.dtype.kind in "OU":
@@ -279,4 +335,3 @@ def check_strict(tickets: Tickets) -> list[str]:
     if rest > 0:
         lines.append(f"… and {rest:,} more problems")
     return lines
-
