@@ -61,11 +61,26 @@ def attainment_chart(report: dict[str, Any]) -> str:
     plot_w, plot_h = width - left - 20, height - top - bottom
     step = plot_w / max(1, len(months) - 1)
 
-    def y(value: float) -> float:
-        return top + plot_h * (1 - value)
+    values = [
+        m[name]["attainment"]
+        for m in months
+        for name in ("sla_response", "sla_resolution")
+        if m[name]["attainment"] is not None
+    ]
+    goals = [
+        goal
+        for name in ("sla_response", "sla_resolution")
+        if (goal := _goal(months, name)) is not None
+    ]
+    low = max(0.0, (int(min([*values, *goals, 1.0]) * 10) - 1) / 10)  # a 10% step below all
 
-    parts = [f'<line x1="{left}" y1="{y(0)}" x2="{left + plot_w}" y2="{y(0)}" stroke="#767676"/>']
-    for tick in (0, 0.5, 1):
+    def y(value: float) -> float:
+        return top + plot_h * (1 - (value - low) / (1 - low))
+
+    parts = [
+        f'<line x1="{left}" y1="{y(low)}" x2="{left + plot_w}" y2="{y(low)}" stroke="#767676"/>'
+    ]
+    for tick in (low, (low + 1) / 2, 1.0):
         parts.append(f'<text x="{left - 8}" y="{y(tick) + 4}" text-anchor="end">{tick:.0%}</text>')
     series = (("sla_response", "#005fcc", ""), ("sla_resolution", "#8a4b00", "6 3"))
     for name, colour, dash in series:
