@@ -22,7 +22,7 @@ AXE_STAMP   := $(BROWSERDIR)/node_modules/.package-lock.json
 APT_GET     := apt-get -o DPkg::Lock::Timeout=600
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve check lint policy-check pages codeowners linkcheck browser test bench clean
+.PHONY: help venv html serve check lint policy-check pages codeowners linkcheck browser test bench report-demo clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -97,9 +97,17 @@ browser:  ## Install the browser tests' Chromium (apt) and axe-core (npm ci) whe
 test: $(STAMP) $(AXE_STAMP)  ## Run the test suite (the browser tests skip without Chromium, fail under CI=true)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## Benchmarks (not tests): SLA clock vs minute-stepping; build cost per page
+bench: $(STAMP)  ## Benchmarks (not tests): SLA clock vs minute-stepping; build cost per page; reports
 	$(BIN)/python -m benchmarks.clock
 	$(BIN)/python -m benchmarks.build
+	$(BIN)/python -m benchmarks.report
+
+report-demo: $(STAMP)  ## A report on 20,000 synthetic tickets: _build/report/demo.html (opens nothing)
+	$(BIN)/handbook-policy demo-tickets --count 20000 --seed 1 --out "$(BUILDDIR)/report/demo-tickets.csv" \
+		--replies-out "$(BUILDDIR)/report/demo-replies.csv" > /dev/null
+	$(BIN)/handbook-policy report "$(BUILDDIR)/report/demo-tickets.csv" \
+		--replies "$(BUILDDIR)/report/demo-replies.csv" --as-of 2027-01-05T00:00:00Z \
+		--format html --out "$(BUILDDIR)/report/demo.html"
 
 clean:  ## Remove build output (keeps .venv/)
 	rm -rf "$(BUILDDIR)"
