@@ -140,6 +140,14 @@ def hint(d: Diagnostic, srcdir: str = "handbook") -> str:
             "link to the page's .md source with a relative path, so previews and old versions "
             "link to themselves rather than to the live site"
         )
+    if kind == "links.outside":
+        return (
+            f"link, show or include only files inside {srcdir}/ (copy the file in if readers "
+            "need it); a build never publishes a file from outside it, whatever the path's "
+            "form (.., /.., a symlink)"
+        )
+    if kind == "links.copy_source":
+        return "remove html_copy_source from conf.py: page sources hold editor notes"
     if kind == "links.ignore_outside_allowlist":
         return (
             "remove the patterns from linkcheck_ignore and add an entry with a reason to "

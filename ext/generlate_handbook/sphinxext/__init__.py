@@ -8,7 +8,8 @@ Add ``generlate_handbook.sphinxext`` to ``extensions`` and set ``policy_dir`` (r
 - ``support-hours`` directive: schedules in several zones, per DST regime (:mod:`.support_hours`);
 - ``availability-budget`` directive: downtime allowed per period (:mod:`.availability_budget`);
 - ``sla-examples`` directive: worked due dates computed by the clock (:mod:`.sla_examples`);
-- ``policy-list`` directive: a list from the policy as bullets (:mod:`.policy_list`).
+- ``policy-list`` directive: a list from the policy as bullets (:mod:`.policy_list`);
+- page titles escaped in the theme's top navigation (:mod:`.escaping`).
 
 Warnings have type ``policy`` (suppress with ``suppress_warnings = ["policy.key"]`` etc.).
 """
@@ -21,6 +22,7 @@ from sphinx.application import Sphinx
 
 from .availability_budget import setup_availability_budget
 from .common import setup_policy_loading
+from .escaping import setup_escaping
 from .policy_list import setup_policy_list
 from .role import setup_role
 from .sla_examples import setup_sla_examples
@@ -36,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_availability_budget(app)
     setup_sla_examples(app)
     setup_policy_list(app)
+    setup_escaping(app)  # titles escaped in the theme's top navigation
     return {
         "version": "1",
         "env_version": 1,

@@ -1,0 +1,293 @@
+"""Links stay inside the handbook: no page can publish, show or include a file from outside it.
+
+Pages arrive by pull request and are built on machines that hold credentials, so a link such as
+``[c](../../.git/config)`` must never copy the file into ``_build/html/_downloads/``. Every
+path a page names is resolved the way Sphinx resolves it (relative to the page, or to the
+source folder for ``/``-absolute paths), lexically *and* through symlinks; if either lands
+outside the source folder the build warns ``[links.outside]`` at the page and line, and:
+
+* an image, ``{download}`` or link node is removed (its text stays) in a ``doctree-read``
+  handler that runs before Sphinx's image and download collectors, so nothing is copied;
+* raw HTML (``<img src=...>``, ``<a href=...>``) naming such a path is dropped;
+* ``include`` (rST) and ``literalinclude`` refuse before reading the file; MyST's ``{include}``
+  (which Sphinx cannot intercept before reading) has its text replaced with nothing in
+  ``include-read``, so none of it reaches a page;
+* a page whose own source is a symlink leading outside is read as empty;
+* at ``env-updated`` any image or download that still names an outside path (another
+  extension's node, say) is dropped from the environment, so the builder never copies it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.directives.code import LiteralInclude
+from sphinx.directives.other import Include
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+WARNING_TYPE = "links"
+SUBTYPE = "outside"
+#: Before the image and download collectors (priority 500) copy anything.
+BEFORE_COLLECTORS = 100
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+#: Attributes of raw HTML whose value is a URL (``srcset`` holds several).
+_URL_ATTRIBUTES = frozenset(
+    {"href", "src", "srcset", "poster", "data", "action", "formaction", "background", "cite"}
+)
+_INCLUDE_LINE = re.compile(
+    r"^\s*(?:(?:`{3,}|~{3,}|:{3,})\s*\{(?:include|literalinclude)\}|\.\.\s+(?:include|literalinclude)::)"
+    r"\s*(?P<arg>\S.*?)\s*$"
+)
+
+
+# -- resolving ---------------------------------------------------------------------------------
+def is_local_path(target: str) -> bool:
+    """Whether ``target`` names a file (not a URL with a scheme, ``//host``, or ``#anchor``)."""
+    return bool(target) and not (_SCHEME.match(target) or target.startswith(("//", "#", "\\\\")))
+
+
+def outside_path(env: BuildEnvironment, target: str, docname: str) -> Path | None:
+    """Where ``target`` (as written on ``docname``) leads if that is outside the source folder.
+
+    ``/path`` is relative to the source folder, anything else to the page's folder (Sphinx's
+    ``relfn2path``). The path is checked lexically (``..``) and with symlinks followed.
+    """
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
+    if not path:
+        return None
+    srcdir = Path(env.srcdir).resolve()
+    parts = PurePosixPath(path).parts
+    if parts[:1] == ("/",):
+        joined = srcdir.joinpath(*parts[1:])
+    else:
+        joined = srcdir / env.doc2path(docname, False).parent / path
+    lexical = Path(os.path.normpath(joined))
+    try:
+        resolved = joined.resolve()
+    except (OSError, RuntimeError):  # a symlink loop, say: treat as leading nowhere safe
+        return lexical
+    for candidate in (lexical, resolved):
+        if not candidate.is_relative_to(srcdir):
+            return candidate
+    return None
+
+
+def _line(node: nodes.Node) -> int | None:
+    while node is not None:
+        if getattr(node, "line", None):
+            return node.line
+        node = node.parent
+    return None
+
+
+def _shown(where: Path, srcdir: Path) -> str:
+    """``where`` relative to the folder holding the source folder (the repository), if inside."""
+    root = srcdir.parent
+    return os.path.relpath(where, root) if where.is_relative_to(root) else str(where)
+
+
+def _precise_line(env: BuildEnvironment, docname: str, line: int | None, target: str) -> int | None:
+    """The first line from ``line`` on that names ``target`` (inline nodes carry the line of
+    their paragraph); ``line`` itself if none does."""
+    if not line:
+        return line
+    try:
+        lines = Path(env.doc2path(docname)).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return line
+    found = (n for n in range(line, len(lines) + 1) if target in lines[n - 1])
+    return next(found, line)
+
+
+def _warn(env: BuildEnvironment, target: str, where: Path, docname: str, line: int | None) -> None:
+    srcdir = Path(env.srcdir).resolve()
+    logger.warning(
+        "'%s' leads outside the handbook (to %s): the build never links, shows or includes "
+        "a file from outside %s/",
+        target,
+        _shown(where, srcdir),
+        srcdir.name,
+        type=WARNING_TYPE,
+        subtype=SUBTYPE,
+        location=(docname, line) if line else docname,
+    )
+
+
+# -- raw HTML ----------------------------------------------------------------------------------
+class _UrlCollector(HTMLParser):
+    """Every URL in the URL-valued attributes of an HTML fragment (entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None or name.lower().rsplit(":", 1)[-1] not in _URL_ATTRIBUTES:
+                continue
+            if name.lower() == "srcset":
+                self.urls += [part.split()[0] for part in value.split(",") if part.split()]
+            else:
+                self.urls.append(value.strip())
+
+    handle_startendtag = handle_starttag
+
+
+def html_urls(fragment: str) -> list[str]:
+    """The URLs a raw HTML fragment points at."""
+    parser = _UrlCollector()
+    parser.feed(fragment)
+    parser.close()
+    return parser.urls
+
+
+# -- the doctree -------------------------------------------------------------------------------
+def _targets(node: nodes.Element) -> Iterator[str]:
+    """The local paths a node would link to, show or copy."""
+    if isinstance(node, nodes.image):
+        targets = [node.get("uri", "")]
+    elif isinstance(node, addnodes.download_reference):
+        targets = [node.get("reftarget", "")]
+    elif isinstance(node, addnodes.pending_xref):
+        # MyST links ([t](../x.md)) and {doc}; other domains' targets are names, not paths.
+        known = node.get("reftype") in {"myst", "doc"} or node.get("refdomain") == "doc"
+        targets = [node.get("reftarget", "")] if known else []
+    elif isinstance(node, nodes.reference):
+        targets = [node.get("refuri", "")]
+    elif isinstance(node, nodes.raw) and "html" in node.get("format", "").split():
+        targets = html_urls(node.astext())
+    else:
+        targets = []
+    return (t for t in targets if isinstance(t, str) and is_local_path(t))
+
+
+def refuse_outside_links(app: Sphinx, doctree: nodes.document) -> None:
+    """Warn at, and take out, every node naming a path outside the source folder."""
+    env = app.env
+    docname = env.docname
+    for node in list(doctree.findall(nodes.Element)):
+        for target in _targets(node):
+            where = outside_path(env, target, docname)
+            if where is None:
+                continue
+            _warn(env, target, where, docname, _precise_line(env, docname, _line(node), target))
+            if node.parent is not None:
+                keep = [] if isinstance(node, nodes.image | nodes.raw) else node.children
+                node.replace_self(keep or [])
+            break
+
+
+def scrub_environment(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Drop any image or download still naming an outside path, so none is ever copied."""
+    srcdir = Path(env.srcdir).resolve()
+    for registry in (env.images, env.dlfiles):
+        for rel in list(registry):
+            full = srcdir / rel
+            lexical = Path(os.path.normpath(full))
+            if lexical.is_relative_to(srcdir) and full.resolve().is_relative_to(srcdir):
+                continue
+            docs, _unique = registry[rel]
+            for docname in sorted(docs):
+                _warn(env, rel, full.resolve(), docname, None)
+            del registry[rel]
+    return []
+
+
+# -- page sources and includes -----------------------------------------------------------------
+def refuse_outside_source(app: Sphinx, docname: str, content: list[str]) -> None:
+    """A page that is a symlink to a file outside the source folder is read as empty."""
+    env = app.env
+    source = Path(env.doc2path(docname))
+    srcdir = Path(env.srcdir).resolve()
+    if not source.resolve().is_relative_to(srcdir):
+        _warn(env, source.name, source.resolve(), docname, None)
+        content[0] = ""
+
+
+def _resolved(env: BuildEnvironment, target: str, docname: str) -> Path:
+    """Where ``target`` written on ``docname`` leads, symlinks followed (as Sphinx reads it)."""
+    return Path(env.relfn2path(target, docname)[1]).resolve()
+
+
+def _include_line(env: BuildEnvironment, docname: str, target: Path) -> int | None:
+    """The line of ``docname`` whose include directive names ``target`` (for the warning)."""
+    try:
+        lines = Path(env.doc2path(docname)).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, text in enumerate(lines, start=1):
+        match = _INCLUDE_LINE.match(text)
+        if match and _resolved(env, match["arg"], docname) == target:
+            return number
+    return None
+
+
+def refuse_outside_include(app: Sphinx, relative: Path, _parent: str, content: list[str]) -> None:
+    """``include-read``: an included file from outside the source folder contributes nothing.
+
+    ``relative`` is the included file relative to the source folder (``../../x`` if outside).
+    """
+    env = app.env
+    srcdir = Path(env.srcdir).resolve()
+    joined = srcdir / relative
+    target = joined.resolve()
+    if Path(os.path.normpath(joined)).is_relative_to(srcdir) and target.is_relative_to(srcdir):
+        return
+    docname = env.docname
+    _warn(env, relative.as_posix(), target, docname, _include_line(env, docname, target))
+    content[0] = ""
+
+
+class _Refusing:
+    """Mixin for file-reading directives: refuse a path outside the source folder, unread."""
+
+    def refused(self: Any, *paths: str) -> Sequence[nodes.Node] | None:
+        for path in paths:
+            if not path or (path.startswith("<") and path.endswith(">")):
+                continue  # docutils' own standard includes (<isonum.txt>)
+            where = outside_path(self.env, path, self.env.docname)
+            if where is not None:
+                _warn(self.env, path, where, self.env.docname, self.lineno)
+                return []
+        return None
+
+
+class ContainedInclude(_Refusing, Include):
+    """``include`` that refuses files outside the source folder before reading them."""
+
+    def run(self) -> Sequence[nodes.Node]:
+        refused = self.refused(self.arguments[0])
+        return refused if refused is not None else super().run()
+
+
+class ContainedLiteralInclude(_Refusing, LiteralInclude):
+    """``literalinclude`` that refuses files (and ``:diff:`` files) outside the source folder."""
+
+    def run(self) -> list[nodes.Node]:
+        refused = self.refused(self.arguments[0], self.options.get("diff", ""))
+        return list(refused) if refused is not None else super().run()
+
+
+def setup_containment(app: Sphinx) -> None:
+    """Register the containment checks (called from the links extension's ``setup``)."""
+    app.add_directive("include", ContainedInclude, override=True)
+    app.add_directive("literalinclude", ContainedLiteralInclude, override=True)
+    app.connect("source-read", refuse_outside_source, priority=BEFORE_COLLECTORS)
+    app.connect("include-read", refuse_outside_include, priority=BEFORE_COLLECTORS)
+    app.connect("doctree-read", refuse_outside_links, priority=BEFORE_COLLECTORS)
+    app.connect("env-updated", scrub_environment)
