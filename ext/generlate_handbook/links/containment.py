@@ -49,10 +49,10 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _URL_ATTRIBUTES = frozenset(
     {"href", "src", "srcset", "poster", "data", "action", "formaction", "background", "cite"}
 )
-_INCLUDE_LINE = re.compile(
-    r"^\s*(?:(?:`{3,}|~{3,}|:{3,})\s*\{(?:include|literalinclude)\}|\.\.\s+(?:include|literalinclude)::)"
-    r"\s*(?P<arg>\S.*?)\s*$"
-)
+#: A MyST ``{include}`` line (the only include whose file Sphinx reads before we can refuse it).
+_MYST_INCLUDE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})\s*\{include\}\s*(?P<arg>\S.*?)\s*$")
+#: Lines of each page already named in an include warning during this read of it.
+_reported_includes: dict[str, set[int]] = {}
 
 
 # -- resolving ---------------------------------------------------------------------------------
@@ -102,16 +102,20 @@ def _shown(where: Path, srcdir: Path) -> str:
 
 
 def _precise_line(env: BuildEnvironment, docname: str, line: int | None, target: str) -> int | None:
-    """The first line from ``line`` on that names ``target`` (inline nodes carry the line of
-    their paragraph); ``line`` itself if none does."""
+    """The line of ``line``'s paragraph that names ``target`` (inline nodes carry the line of
+    their paragraph); ``line`` itself if none does (the target was written encoded, say)."""
     if not line:
         return line
     try:
         lines = Path(env.doc2path(docname)).read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return line
-    found = (n for n in range(line, len(lines) + 1) if target in lines[n - 1])
-    return next(found, line)
+    for number in range(line, len(lines) + 1):
+        if not lines[number - 1].strip():
+            break
+        if target in lines[number - 1]:
+            return number
+    return line
 
 
 def _warn(env: BuildEnvironment, target: str, where: Path, docname: str, line: int | None) -> None:
@@ -210,13 +214,14 @@ def scrub_environment(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 # -- page sources and includes -----------------------------------------------------------------
 def refuse_outside_source(app: Sphinx, docname: str, content: list[str]) -> None:
-    """A page that is a symlink to a file outside the source folder is read as empty."""
+    """A page that is a symlink to a file outside the source folder is read as a bare title."""
+    _reported_includes.pop(docname, None)  # a new read of the page
     env = app.env
     source = Path(env.doc2path(docname))
     srcdir = Path(env.srcdir).resolve()
     if not source.resolve().is_relative_to(srcdir):
-        _warn(env, source.name, source.resolve(), docname, None)
-        content[0] = ""
+        _warn(env, source.name, source.resolve(), docname, 1)
+        content[0] = "# Refused\n" if source.suffix == ".md" else ""
 
 
 def _resolved(env: BuildEnvironment, target: str, docname: str) -> Path:
@@ -230,9 +235,11 @@ def _include_line(env: BuildEnvironment, docname: str, target: Path) -> int | No
         lines = Path(env.doc2path(docname)).read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
+    reported = _reported_includes.setdefault(docname, set())
     for number, text in enumerate(lines, start=1):
-        match = _INCLUDE_LINE.match(text)
-        if match and _resolved(env, match["arg"], docname) == target:
+        match = _MYST_INCLUDE.match(text)
+        if match and number not in reported and _resolved(env, match["arg"], docname) == target:
+            reported.add(number)
             return number
     return None
 

@@ -46,11 +46,15 @@ class Diagnostic:
 
 def display_path(path: str, root: Path) -> str:
     """``path`` relative to ``root`` when it lies inside it, else unchanged; always with /."""
-    try:
-        rel = Path(path).resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return path
-    return rel.as_posix()
+    for candidate, base in (
+        (Path(os.path.abspath(path)), Path(os.path.abspath(root))),
+        (Path(path).resolve(), root.resolve()),
+    ):
+        try:  # as written first: a symlinked page is shown where it is, not where it leads
+            return candidate.relative_to(base).as_posix()
+        except (ValueError, OSError):
+            continue
+    return path
 
 
 def parse_warnings(text: str, root: Path) -> list[Diagnostic]:

@@ -35,12 +35,20 @@ def no_source_copies(app: Sphinx, config: Config) -> None:
     """Force ``html_copy_source`` off; warn if ``conf.py`` asked for it."""
     raw = getattr(config, "_raw_config", {})
     if raw.get("html_copy_source") is True:
+        conf_py = Path(app.confdir, "conf.py")
+        try:
+            lines = conf_py.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        line = next(
+            (n for n, text in enumerate(lines, 1) if text.startswith("html_copy_source")), 1
+        )
         logger.warning(
             "html_copy_source = True would publish every page's source, editor notes "
             "included; the handbook never publishes its sources (it is turned off)",
             type=WARNING_TYPE,
             subtype="copy_source",
-            location=str(Path(app.confdir, "conf.py")),
+            location=f"{conf_py}:{line}",
         )
     config.html_copy_source = False
 
@@ -109,8 +117,10 @@ def remove_stale_output(
         return []
     env = app.env
     outdir = Path(app.outdir)
-    removed = _prune(outdir / builder.imagedir, (name for _docs, name in env.images.values()))
-    removed += _prune(outdir / "_downloads", (dest for _docs, dest in env.dlfiles.values()))
+    images = (Path(name).as_posix() for _docs, name in env.images.values())
+    removed = _prune(outdir / builder.imagedir, images)
+    downloads = (Path(dest).as_posix() for _docs, dest in env.dlfiles.values())  # hash/name
+    removed += _prune(outdir / "_downloads", downloads)
     sources = outdir / "_sources"
     if not app.config.html_copy_source and sources.is_dir():
         removed += [p for p in sources.rglob("*") if p.is_file()]

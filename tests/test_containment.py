@@ -1,0 +1,220 @@
+"""Links stay inside the handbook (issue #8, defect 1): no page publishes a file from outside it.
+
+A tiny handbook with the real link settings (links_project.py) sits in a folder that also holds
+a fake ``.git/config`` and a ``secret.txt``, each with a marker string. Its one page names those
+files in every syntax a page has: Markdown links and images, ``{download}``, rST in
+``{eval-rst}``, includes, raw HTML, symlinks inside ``handbook/``. Run through the gate (``make
+check``), each is one located error; run through a plain (non-strict) build, nothing of them is
+in ``_build/html``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from links_project import write_project
+
+pytestmark = pytest.mark.build
+
+MARKER = "leaked-4c1f9e"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082"
+)
+FAR = "/.." * 12  # more '..' than any test folder is deep: the file system's root
+
+# (case id, page line, the path as the warning quotes it). Each line is its own paragraph.
+CASES = [
+    ("markdown-link-dotdot", "[c](../.git/config)", "../.git/config"),
+    ("markdown-link-absolute", f"[p]({FAR}/etc/passwd)", f"{FAR}/etc/passwd"),
+    ("markdown-image", "![h](../secret.png)", "../secret.png"),
+    ("markdown-image-far", f"![h](../../../../../../../../../../..{FAR}/etc/hostname)", None),
+    ("download-role", "{download}`d <../secret.txt>`", "../secret.txt"),
+    ("path-scheme-link", "[s](path:../secret.txt)", "../secret.txt"),
+    ("percent-encoded", "[e](%2E%2E/secret.txt)", None),
+    ("symlinked-file", "[l](leak.txt)", "leak.txt"),
+    ("symlinked-folder", "[f](linked/secret.txt)", "linked/secret.txt"),
+    ("symlinked-folder-image", "![f](linked/secret.txt)", "linked/secret.txt"),
+    ("raw-html-img", '<img src="../secret.png" alt="x">', "../secret.png"),
+    ("raw-html-href", '<a href="../secret.txt">s</a>', "../secret.txt"),
+    ("raw-html-entities", '<a href="&#46;&#46;/secret.txt">s</a>', "../secret.txt"),
+]
+# Directives, one block each: (case id, block, the quoted path).
+BLOCKS = [
+    ("rst-image", "```{eval-rst}\n.. image:: ../secret.png\n```", "../secret.png"),
+    ("rst-include", "```{eval-rst}\n.. include:: ../secret.txt\n```", "../secret.txt"),
+    ("rst-literalinclude", "```{eval-rst}\n.. literalinclude:: ../secret.txt\n```", None),
+    ("myst-include", "```{include} ../secret.txt\n```", "../secret.txt"),
+    ("myst-literalinclude", "```{literalinclude} ../.git/config\n```", "../.git/config"),
+    ("myst-figure", "```{figure} ../secret.png\nCaption\n```", "../secret.png"),
+]
+
+
+def hostile_page() -> tuple[str, dict[str, int]]:
+    """The page's text and the line of each case."""
+    lines = ["# Hostile", ""]
+    where = {}
+    for case, text, _quoted in CASES:
+        where[case] = len(lines) + 1
+        lines += [text, ""]
+    for case, block, _quoted in BLOCKS:
+        # Sphinx locates rST inside {eval-rst} at the rST directive's own line.
+        where[case] = len(lines) + 1 + block.startswith("```{eval-rst}")
+        lines += [*block.splitlines(), ""]
+    return "\n".join(lines), where
+
+
+def make_hostile(root: Path) -> Path:
+    """The hostile handbook at ``root/handbook`` beside the secrets it must not publish."""
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text(f"[credential]\n\ttoken = {MARKER}\n")
+    (root / "secret.txt").write_text(f"{MARKER}\n")
+    (root / "secret.png").write_bytes(PNG + MARKER.encode())
+    page, _ = hostile_page()
+    src = write_project(
+        root, {"index.md": "# Home\n\n```{toctree}\nhostile\nstolen\n```\n", "hostile.md": page}
+    )
+    (root / "outside").mkdir()
+    (root / "outside" / "secret.txt").write_text(f"{MARKER}\n")
+    (root / "stolen.md").write_text(f"# Stolen\n\n{MARKER}\n")
+    (src / "leak.txt").symlink_to(root / "secret.txt")
+    (src / "linked").symlink_to(root / "outside")
+    (src / "stolen.md").symlink_to(root / "stolen.md")
+    return src
+
+
+def sphinx(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-M", "html", "handbook", "_build", *options],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+@pytest.fixture(scope="module")
+def gate_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str]:
+    """``make check``'s gate over the hostile handbook."""
+    root = tmp_path_factory.mktemp("hostile-gate")
+    make_hostile(root)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generlate_handbook.links.gate", "handbook", "_build"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+        env={k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"},
+    )
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def lenient_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A plain ``sphinx-build -M html`` (no -W: it runs to the end) of the hostile handbook."""
+    root = tmp_path_factory.mktemp("hostile-html")
+    make_hostile(root)
+    proc = sphinx(root)
+    assert proc.returncode == 0, proc.stderr
+    return root / "_build" / "html", proc.stderr
+
+
+ALL = [(case, quoted) for case, _text, quoted in CASES] + [(c, q) for c, _b, q in BLOCKS]
+
+
+@pytest.mark.parametrize(("case", "quoted"), ALL, ids=[case for case, _ in ALL])
+def test_path_outside_the_handbook_is_a_located_error_in_make_check(gate_run, case, quoted):
+    status, out = gate_run
+    _, where = hostile_page()
+    assert status == 1, out
+    located = [
+        line
+        for line in out.splitlines()
+        if line.startswith(f"handbook/hostile.md:{where[case]}: ")
+        and "leads outside the handbook" in line
+    ]
+    assert len(located) == 1, f"{case}: {out}"
+    if quoted:
+        assert f"'{quoted}' leads outside the handbook" in located[0]
+    hint = out.splitlines()[out.splitlines().index(located[0]) + 1]
+    assert hint.startswith("    hint: link, show or include only files inside handbook/")
+
+
+def test_page_symlinked_from_outside_is_refused_and_read_as_empty(gate_run):
+    _status, out = gate_run
+    assert "handbook/stolen.md:1: 'stolen.md' leads outside the handbook" in out
+
+
+def test_make_check_reports_nothing_but_the_refusals(gate_run):
+    _status, out = gate_run
+    located = [line for line in out.splitlines() if line.startswith("handbook/")]
+    assert len(located) == len(ALL) + 1, out  # + the symlinked page
+    assert all("leads outside the handbook" in line for line in located), out
+
+
+def test_strict_html_build_fails_on_a_path_outside(lenient_build, tmp_path):
+    """``make html`` is strict too (-n -W): the same refusal fails it."""
+    make_hostile(tmp_path)
+    proc = sphinx(tmp_path, "-n", "-W", "--keep-going")
+    assert proc.returncode != 0
+    assert proc.stderr.count("[links.outside]") == len(ALL) + 1, proc.stderr
+
+
+def test_no_file_from_outside_reaches_the_build_output(lenient_build):
+    html, warnings = lenient_build
+    assert warnings.count("[links.outside]") == len(ALL) + 1, warnings
+    leaked = [
+        path.relative_to(html).as_posix()
+        for path in html.rglob("*")
+        if path.is_file() and MARKER.encode() in path.read_bytes()
+    ]
+    assert leaked == []
+    assert not (html / "_downloads").exists()
+    assert not (html / "_images").exists()
+
+
+def test_refused_links_keep_their_text_but_link_nowhere(lenient_build):
+    html, _ = lenient_build
+    soup = BeautifulSoup((html / "hostile.html").read_text("utf-8"), "html.parser")
+    article = soup.select_one("article.bd-article")
+    urls = [el.get(attr) for el in article.find_all(True) for attr in ("href", "src", "srcset")]
+    assert [url for url in urls if url and ("secret" in url or ".git" in url)] == []
+    assert [a.get_text() for a in article.find_all("a", string="c")] == []
+    assert "c" in article.get_text().split()  # the text of [c](../.git/config) stays
+
+
+def test_links_inside_the_handbook_still_work(tmp_path):
+    """Paths that go up and come back, absolute /paths and in-handbook symlinks are fine."""
+    src = write_project(
+        tmp_path,
+        {
+            "index.md": "# Home\n\n```{toctree}\nsub/page\n```\n",
+            "sub/page.md": textwrap.dedent(
+                """\
+                # Page
+
+                [f](../files/form.txt) [g](/files/form.txt) ![i](../img/logo.png)
+                {download}`d <../sub/../files/form.txt>` [a](alias.txt)
+
+                ```{literalinclude} /files/form.txt
+                ```
+                """
+            ),
+        },
+        files={"files/form.txt": b"Form\n", "img/logo.png": PNG},
+    )
+    (src / "sub" / "alias.txt").symlink_to(src / "files" / "form.txt")
+    proc = sphinx(tmp_path, "-n", "-W")
+    assert proc.returncode == 0, proc.stderr
+    html = tmp_path / "_build" / "html"
+    assert (html / "_images" / "logo.png").exists()
+    assert [p.name for p in (html / "_downloads").rglob("*.txt")] == ["form.txt"]  # one file
