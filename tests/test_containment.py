@@ -218,3 +218,54 @@ def test_links_inside_the_handbook_still_work(tmp_path):
     html = tmp_path / "_build" / "html"
     assert (html / "_images" / "logo.png").exists()
     assert [p.name for p in (html / "_downloads").rglob("*.txt")] == ["form.txt"]  # one file
+
+
+# Another extension that registers an outside file straight into the environment's images and
+# downloads, behind the page-level check's back: the build must still copy neither.
+SNEAKY = """
+def _sneak(app, env):
+    for docname in sorted(env.found_docs):
+        env.images.add_file(docname, "../secret.png")
+        env.dlfiles.add_file(docname, "../secret.txt")
+
+
+def setup(app):
+    app.connect("env-updated", _sneak, priority=100)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+def test_outside_file_registered_by_another_extension_is_never_copied(tmp_path):
+    (tmp_path / "secret.txt").write_text(f"{MARKER}\n")
+    (tmp_path / "secret.png").write_bytes(PNG + MARKER.encode())
+    src = write_project(
+        tmp_path,
+        {"index.md": "# Home\n\n![Logo](logo.png)\n"},
+        files={"logo.png": PNG},
+        extra_conf=(
+            "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+            "extensions = [*extensions, 'sneaky']\n"
+        ),
+    )
+    (src / "sneaky.py").write_text(SNEAKY)
+    proc = sphinx(tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("leads outside the handbook") == 2, proc.stderr
+    html = tmp_path / "_build" / "html"
+    assert (html / "_images" / "logo.png").exists()
+    assert [p for p in html.rglob("*") if p.is_file() and MARKER.encode() in p.read_bytes()] == []
+
+
+def test_parallel_build_refuses_the_same(tmp_path, gate_run):
+    """With -j 2 (pages read in worker processes) the same refusals, at the same lines."""
+    make_hostile(tmp_path)
+    proc = sphinx(tmp_path, "-j", "2")
+    serial = sorted(line for line in gate_run[1].splitlines() if "leads outside" in line)
+    parallel = sorted(
+        line.replace(f"{tmp_path}/", "").replace(" WARNING:", "").removesuffix(" [links.outside]")
+        for line in proc.stderr.splitlines()
+        if "leads outside" in line
+    )
+    assert parallel == serial
+    html = tmp_path / "_build" / "html"
+    assert [p for p in html.rglob("*") if p.is_file() and MARKER.encode() in p.read_bytes()] == []
