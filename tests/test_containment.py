@@ -89,14 +89,14 @@ def make_hostile(root: Path) -> Path:
     return src
 
 
-def sphinx(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
+def sphinx(root: Path, *options: str, timeout: int = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sphinx", "-M", "html", "handbook", "_build", *options],
         cwd=root,
         capture_output=True,
         text=True,
         check=False,
-        timeout=180,
+        timeout=timeout,
         env={**os.environ, "NO_COLOR": "1"},
     )
 
@@ -269,3 +269,60 @@ def test_parallel_build_refuses_the_same(tmp_path, gate_run):
     assert parallel == serial
     html = tmp_path / "_build" / "html"
     assert [p for p in html.rglob("*") if p.is_file() and MARKER.encode() in p.read_bytes()] == []
+
+
+def test_includes_inside_the_handbook_keep_their_options(tmp_path):
+    """The refusing include hands over to MyST (Markdown) and Sphinx (rST), options and all."""
+    write_project(
+        tmp_path,
+        {
+            "index.md": textwrap.dedent(
+                """\
+                # Home
+
+                ```{include} _parts/part.md
+                :start-after: <!-- start -->
+                :heading-offset: 1
+                ```
+
+                ```{include} _parts/code.txt
+                :literal:
+                ```
+
+                ```{eval-rst}
+                .. include:: _parts/part.rst
+                ```
+                """
+            ),
+        },
+        files={
+            "_parts/part.md": b"Skipped\n<!-- start -->\n# Included heading\n\nMarkdown part.\n",
+            "_parts/code.txt": b"literal_code = 1\n",
+            "_parts/part.rst": b"*rST part*\n",
+        },
+        overrides={"exclude_patterns": ["_build", "_parts"]},
+    )
+    proc = sphinx(tmp_path, "-n", "-W")
+    assert proc.returncode == 0, proc.stderr
+    page = BeautifulSoup((tmp_path / "_build/html/index.html").read_text(), "html.parser")
+    article = page.select_one("article.bd-article")
+    assert article.select_one("h2").get_text().startswith("Included heading")
+    assert "Skipped" not in article.get_text()
+    assert "Markdown part." in article.get_text()
+    assert article.select_one("pre").get_text().strip() == "literal_code = 1"
+    assert article.select_one("em").get_text() == "rST part"
+
+
+def test_an_outside_include_is_never_opened(tmp_path):
+    """A named pipe outside: reading it would block the build for ever; it is refused unread."""
+    os.mkfifo(tmp_path / "pipe")
+    write_project(
+        tmp_path,
+        {
+            "index.md": "# Home\n\n```{include} ../pipe\n```\n\n"
+            "```{literalinclude} ../pipe\n```\n\n```{eval-rst}\n.. include:: ../pipe\n```\n"
+        },
+    )
+    proc = sphinx(tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("'../pipe' leads outside the handbook") == 3, proc.stderr

@@ -9,9 +9,8 @@ outside the source folder the build warns ``[links.outside]`` at the page and li
 * an image, ``{download}`` or link node is removed (its text stays) in a ``doctree-read``
   handler that runs before Sphinx's image and download collectors, so nothing is copied;
 * raw HTML (``<img src=...>``, ``<a href=...>``) naming such a path is dropped;
-* ``include`` (rST) and ``literalinclude`` refuse before reading the file; MyST's ``{include}``
-  (which Sphinx cannot intercept before reading) has its text replaced with nothing in
-  ``include-read``, so none of it reaches a page;
+* ``include`` and ``literalinclude`` (Markdown and rST) refuse before reading the file
+  (:mod:`.includes`);
 * a page whose own source is a symlink leading outside is read as empty;
 * at ``env-updated`` any image or download that still names an outside path (another
   extension's node, say) is dropped from the environment, so the builder never copies it.
@@ -23,17 +22,15 @@ import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.directives.code import LiteralInclude
-from sphinx.directives.other import Include
 from sphinx.util import logging
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -49,10 +46,6 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _URL_ATTRIBUTES = frozenset(
     {"href", "src", "srcset", "poster", "data", "action", "formaction", "background", "cite"}
 )
-#: A MyST ``{include}`` line (the only include whose file Sphinx reads before we can refuse it).
-_MYST_INCLUDE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})\s*\{include\}\s*(?P<arg>\S.*?)\s*$")
-#: Lines of each page already named in an include warning during this read of it.
-_reported_includes: dict[str, set[int]] = {}
 
 
 # -- resolving ---------------------------------------------------------------------------------
@@ -118,7 +111,9 @@ def _precise_line(env: BuildEnvironment, docname: str, line: int | None, target:
     return line
 
 
-def _warn(env: BuildEnvironment, target: str, where: Path, docname: str, line: int | None) -> None:
+def warn_outside(
+    env: BuildEnvironment, target: str, where: Path, docname: str, line: int | None
+) -> None:
     srcdir = Path(env.srcdir).resolve()
     logger.warning(
         "'%s' leads outside the handbook (to %s): the build never links, shows or includes "
@@ -189,7 +184,9 @@ def refuse_outside_links(app: Sphinx, doctree: nodes.document) -> None:
             where = outside_path(env, target, docname)
             if where is None:
                 continue
-            _warn(env, target, where, docname, _precise_line(env, docname, _line(node), target))
+            warn_outside(
+                env, target, where, docname, _precise_line(env, docname, _line(node), target)
+            )
             if node.parent is not None:
                 keep = [] if isinstance(node, nodes.image | nodes.raw) else node.children
                 node.replace_self(keep or [])
@@ -207,7 +204,7 @@ def scrub_environment(app: Sphinx, env: BuildEnvironment) -> list[str]:
                 continue
             docs, _unique = registry[rel]
             for docname in sorted(docs):
-                _warn(env, rel, full.resolve(), docname, None)
+                warn_outside(env, rel, full.resolve(), docname, None)
             del registry[rel]
     return []
 
@@ -215,86 +212,19 @@ def scrub_environment(app: Sphinx, env: BuildEnvironment) -> list[str]:
 # -- page sources and includes -----------------------------------------------------------------
 def refuse_outside_source(app: Sphinx, docname: str, content: list[str]) -> None:
     """A page that is a symlink to a file outside the source folder is read as a bare title."""
-    _reported_includes.pop(docname, None)  # a new read of the page
     env = app.env
     source = Path(env.doc2path(docname))
     srcdir = Path(env.srcdir).resolve()
     if not source.resolve().is_relative_to(srcdir):
-        _warn(env, source.name, source.resolve(), docname, 1)
+        warn_outside(env, source.name, source.resolve(), docname, 1)
         content[0] = "# Refused\n" if source.suffix == ".md" else ""
-
-
-def _resolved(env: BuildEnvironment, target: str, docname: str) -> Path:
-    """Where ``target`` written on ``docname`` leads, symlinks followed (as Sphinx reads it)."""
-    return Path(env.relfn2path(target, docname)[1]).resolve()
-
-
-def _include_line(env: BuildEnvironment, docname: str, target: Path) -> int | None:
-    """The line of ``docname`` whose include directive names ``target`` (for the warning)."""
-    try:
-        lines = Path(env.doc2path(docname)).read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    reported = _reported_includes.setdefault(docname, set())
-    for number, text in enumerate(lines, start=1):
-        match = _MYST_INCLUDE.match(text)
-        if match and number not in reported and _resolved(env, match["arg"], docname) == target:
-            reported.add(number)
-            return number
-    return None
-
-
-def refuse_outside_include(app: Sphinx, relative: Path, _parent: str, content: list[str]) -> None:
-    """``include-read``: an included file from outside the source folder contributes nothing.
-
-    ``relative`` is the included file relative to the source folder (``../../x`` if outside).
-    """
-    env = app.env
-    srcdir = Path(env.srcdir).resolve()
-    joined = srcdir / relative
-    target = joined.resolve()
-    if Path(os.path.normpath(joined)).is_relative_to(srcdir) and target.is_relative_to(srcdir):
-        return
-    docname = env.docname
-    _warn(env, relative.as_posix(), target, docname, _include_line(env, docname, target))
-    content[0] = ""
-
-
-class _Refusing:
-    """Mixin for file-reading directives: refuse a path outside the source folder, unread."""
-
-    def refused(self: Any, *paths: str) -> Sequence[nodes.Node] | None:
-        for path in paths:
-            if not path or (path.startswith("<") and path.endswith(">")):
-                continue  # docutils' own standard includes (<isonum.txt>)
-            where = outside_path(self.env, path, self.env.docname)
-            if where is not None:
-                _warn(self.env, path, where, self.env.docname, self.lineno)
-                return []
-        return None
-
-
-class ContainedInclude(_Refusing, Include):
-    """``include`` that refuses files outside the source folder before reading them."""
-
-    def run(self) -> Sequence[nodes.Node]:
-        refused = self.refused(self.arguments[0])
-        return refused if refused is not None else super().run()
-
-
-class ContainedLiteralInclude(_Refusing, LiteralInclude):
-    """``literalinclude`` that refuses files (and ``:diff:`` files) outside the source folder."""
-
-    def run(self) -> list[nodes.Node]:
-        refused = self.refused(self.arguments[0], self.options.get("diff", ""))
-        return list(refused) if refused is not None else super().run()
 
 
 def setup_containment(app: Sphinx) -> None:
     """Register the containment checks (called from the links extension's ``setup``)."""
-    app.add_directive("include", ContainedInclude, override=True)
-    app.add_directive("literalinclude", ContainedLiteralInclude, override=True)
+    from generlate_handbook.links.includes import setup_includes
+
+    setup_includes(app)
     app.connect("source-read", refuse_outside_source, priority=BEFORE_COLLECTORS)
-    app.connect("include-read", refuse_outside_include, priority=BEFORE_COLLECTORS)
     app.connect("doctree-read", refuse_outside_links, priority=BEFORE_COLLECTORS)
     app.connect("env-updated", scrub_environment)
