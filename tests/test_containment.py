@@ -53,6 +53,10 @@ BLOCKS = [
     ("myst-include", "```{include} ../secret.txt\n```", "../secret.txt"),
     ("myst-literalinclude", "```{literalinclude} ../.git/config\n```", "../.git/config"),
     ("myst-figure", "```{figure} ../secret.png\nCaption\n```", "../secret.png"),
+    ("rst-raw-file", "```{eval-rst}\n.. raw:: html\n   :file: ../secret.txt\n```", None),
+    ("myst-raw-file", "```{raw} html\n:file: ../.git/config\n```", "../.git/config"),
+    # docutils reads an absolute :file: as it stands, not from the source folder.
+    ("myst-csv-absolute", "```{csv-table}\n:file: /etc/hostname\n```", "/etc/hostname"),
 ]
 
 
@@ -326,3 +330,31 @@ def test_an_outside_include_is_never_opened(tmp_path):
     proc = sphinx(tmp_path, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.count("'../pipe' leads outside the handbook") == 3, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "```{csv-table}\n:url: http://169.254.169.254/latest/meta-data/\n```",
+        "```{raw} html\n:url: http://169.254.169.254/latest/meta-data/\n```",
+        "```{eval-rst}\n.. raw:: html\n   :url: http://169.254.169.254/latest/meta-data/\n```",
+    ],
+    ids=["csv-table", "raw", "rst-raw"],
+)
+def test_reading_a_url_into_a_page_is_refused(tmp_path, block):
+    """The build machine must not fetch a URL (a cloud metadata address) into a page."""
+    write_project(tmp_path, {"index.md": f"# Home\n\n{block}\n"})
+    proc = sphinx(tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    line = 4 if "eval-rst" in block else 3
+    assert (
+        f"index.md:{line}: WARNING: 'http://169.254.169.254/latest/meta-data/': reading a URL"
+        in (proc.stderr)
+    )
+    assert "[links.url_insertion]" in proc.stderr
+    assert (
+        "169.254"
+        not in (tmp_path / "_build/html/index.html")
+        .read_text("utf-8")
+        .split('<article class="bd-article">')[1]
+    )

@@ -150,6 +150,8 @@ def hint(d: Diagnostic, srcdir: str = "handbook") -> str:
             "need it); a build never publishes a file from outside it, whatever the path's "
             "form (.., /.., a symlink)"
         )
+    if kind == "links.url_insertion":
+        return "paste the content into the page (or a file in handbook/), or link to the URL"
     if kind == "links.copy_source":
         return "remove html_copy_source from conf.py: page sources hold editor notes"
     if kind == "links.ignore_outside_allowlist":
