@@ -20,6 +20,8 @@ import pytest
 from bs4 import BeautifulSoup
 from links_project import write_project
 
+from generlate_handbook.links.containment import is_local_path, outside_path
+
 pytestmark = pytest.mark.build
 
 MARKER = "leaked-4c1f9e"
@@ -38,6 +40,7 @@ CASES = [
     ("download-role", "{download}`d <../secret.txt>`", "../secret.txt"),
     ("path-scheme-link", "[s](path:../secret.txt)", "../secret.txt"),
     ("percent-encoded", "[e](%2E%2E/secret.txt)", None),
+    ("image-path-with-hash", "![h](a#/../../secret.png)", "a#/../../secret.png"),
     ("symlinked-file", "[l](leak.txt)", "leak.txt"),
     ("symlinked-folder", "[f](linked/secret.txt)", "linked/secret.txt"),
     ("symlinked-folder-image", "![f](linked/secret.txt)", "linked/secret.txt"),
@@ -358,3 +361,58 @@ def test_reading_a_url_into_a_page_is_refused(tmp_path, block):
         .read_text("utf-8")
         .split('<article class="bd-article">')[1]
     )
+
+
+class _Env:
+    """The two things ``outside_path`` asks of Sphinx's environment."""
+
+    def __init__(self, srcdir: Path) -> None:
+        self.srcdir = srcdir
+
+    def doc2path(self, docname: str, base: bool = True) -> Path:
+        return Path(f"{docname}.md") if not base else self.srcdir / f"{docname}.md"
+
+
+@pytest.mark.parametrize(
+    ("target", "outside"),
+    [
+        ("form.txt", False),
+        ("../files/form.txt", False),
+        ("/files/form.txt", False),
+        ("../../handbook/files/form.txt", False),  # out and back in
+        ("inside-link/form.txt", False),
+        ("../../secret.txt", True),
+        ("/../secret.txt", True),
+        ("%2e%2e/%2E%2E/secret.txt", True),
+        ("..\\..\\secret.txt", True),
+        ("a#/../../../secret.png", True),  # Sphinx reads an image's '#' as part of the path
+        ("a?/../../../secret.png", True),
+        ("outside-link/anything", True),
+        ("outside-link", True),
+        ("", False),
+    ],
+)
+def test_outside_path(tmp_path, target, outside):
+    src = tmp_path / "handbook"
+    (src / "sub").mkdir(parents=True)
+    (src / "files").mkdir()
+    (src / "sub" / "inside-link").symlink_to(src / "files")
+    (src / "sub" / "outside-link").symlink_to(tmp_path)
+    assert (outside_path(_Env(src), target, "sub/page") is not None) is outside
+
+
+@pytest.mark.parametrize(
+    ("target", "local"),
+    [
+        ("page.md", True),
+        ("/abs/page.md", True),
+        ("https://example.com/x", False),
+        ("mailto:someone@example.com", False),
+        ("//example.com/x", False),
+        ("#anchor", False),
+        ("data:image/png;base64,AAAA", False),
+        ("", False),
+    ],
+)
+def test_is_local_path(target, local):
+    assert is_local_path(target) is local

@@ -58,26 +58,33 @@ def outside_path(env: BuildEnvironment, target: str, docname: str) -> Path | Non
     """Where ``target`` (as written on ``docname``) leads if that is outside the source folder.
 
     ``/path`` is relative to the source folder, anything else to the page's folder (Sphinx's
-    ``relfn2path``). The path is checked lexically (``..``) and with symlinks followed.
+    ``relfn2path``). The path is checked lexically (``..``) and with symlinks followed, as
+    written and percent-decoded, with and without a ``#fragment`` or ``?query``: Sphinx reads
+    an image's ``a#/../../x.png`` as a path, a browser reads a link's as a URL.
     """
-    path = unquote(target.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
-    if not path:
-        return None
     srcdir = Path(env.srcdir).resolve()
+    here = srcdir / env.doc2path(docname, False).parent
+    bare = target.split("#", 1)[0].split("?", 1)[0]
+    for written in dict.fromkeys((target, unquote(target), bare, unquote(bare))):
+        where = _outside(srcdir, here, written.replace("\\", "/"))
+        if where is not None:
+            return where
+    return None
+
+
+def _outside(srcdir: Path, here: Path, path: str) -> Path | None:
+    if not path or "\x00" in path:
+        return None
     parts = PurePosixPath(path).parts
-    if parts[:1] == ("/",):
-        joined = srcdir.joinpath(*parts[1:])
-    else:
-        joined = srcdir / env.doc2path(docname, False).parent / path
+    joined = srcdir.joinpath(*parts[1:]) if parts[:1] == ("/",) else here / path
     lexical = Path(os.path.normpath(joined))
+    if not lexical.is_relative_to(srcdir):
+        return lexical
     try:
         resolved = joined.resolve()
-    except (OSError, RuntimeError):  # a symlink loop, say: treat as leading nowhere safe
-        return lexical
-    for candidate in (lexical, resolved):
-        if not candidate.is_relative_to(srcdir):
-            return candidate
-    return None
+    except (OSError, RuntimeError, ValueError):  # a loop or an over-long name: unreadable
+        return None
+    return None if resolved.is_relative_to(srcdir) else resolved
 
 
 def _line(node: nodes.Node) -> int | None:
