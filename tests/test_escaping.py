@@ -11,6 +11,7 @@ attribute, a script) exists, and the navigation shows each title as literal text
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -156,3 +157,77 @@ def test_other_contexts_show_titles_literally(site):
     assert "Section <img src=s onerror=alert(8)>" in prev_next
     plain = soup_of(site / "plain.html")
     assert "Quotes “double” ‘single’ & <b>amp</b>" in plain.select_one("article h2").get_text()
+
+
+# A stand-in extension that records, on each page, the theme's own navigation HTML (priority
+# 550: after the theme adds it, before the escaping one replaces it) and the escaping one's.
+RECORDER = """
+import json
+from pathlib import Path
+
+CALLS = [dict(n_links_before_dropdown=1, dropdown_text="More"), dict(n_links_before_dropdown=9)]
+seen = {}
+
+
+def _theme(app, pagename, templatename, context, doctree):
+    seen[pagename] = [context["generate_header_nav_html"](**c) for c in CALLS]
+
+
+def _ours(app, pagename, templatename, context, doctree):
+    out = Path(app.outdir) / "nav-record" / (pagename.replace("/", "--") + ".json")
+    out.parent.mkdir(exist_ok=True)
+    ours = [context["generate_header_nav_html"](**c) for c in CALLS]
+    out.write_text(json.dumps({"theme": seen[pagename], "ours": ours}))
+
+
+def setup(app):
+    app.connect("html-page-context", _theme, priority=550)
+    app.connect("html-page-context", _ours, priority=650)
+    return {"parallel_read_safe": True, "parallel_write_safe": False}
+"""
+
+
+def test_harmless_titles_get_exactly_the_themes_navigation(tmp_path):
+    """Same markup as the theme's (links, classes, current page, the 'More' dropdown and its
+    id), so the theme's CSS and JavaScript work unchanged; only the escaping differs."""
+    src = tmp_path / "handbook"
+    src.mkdir()
+    conf = (REPO / "handbook" / "conf.py").read_text("utf-8")
+    (src / "conf.py").write_text(
+        conf
+        + "\nimport os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        + "extensions = [*extensions, 'recorder']\n"
+        + "html_theme_options['external_links'] = [{'name': 'Status', 'url': 'https://example.com/'}]\n",
+        "utf-8",
+    )
+    (src / "recorder.py").write_text(RECORDER, "utf-8")
+    shutil.copytree(REPO / "policy", tmp_path / "policy")
+    pages = {
+        "index": "# Home\n\n```{toctree}\none\ntwo\nThe third <three>\nsub/index\n```\n",
+        "one": "# One\n\nText.\n",
+        "two": "# Two & a half\n\nText.\n",
+        "three": "# Three\n\nText.\n",
+        "sub/index": "# Sub\n\n```{toctree}\nleaf\n```\n",
+        "sub/leaf": "# Leaf\n\nText.\n",
+    }
+    for docname, text in pages.items():
+        (src / f"{docname}.md").parent.mkdir(parents=True, exist_ok=True)
+        (src / f"{docname}.md").write_text(text, "utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-M", "html", "handbook", "_build", "-n", "-W"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if not k.startswith("HANDBOOK_")},
+    )
+    assert proc.returncode == 0, proc.stderr
+    records = sorted((tmp_path / "_build" / "html" / "nav-record").glob("*.json"))
+    assert len(records) >= len(pages)
+    for record in records:
+        data = json.loads(record.read_text("utf-8"))
+        theme = [" ".join(html.replace("&amp;", "&").split()) for html in data["theme"]]
+        ours = [" ".join(html.replace("&amp;", "&").split()) for html in data["ours"]]
+        assert ours == theme, record.name
+        assert "dropdown-menu" in ours[0] and "dropdown-menu" not in ours[1]
