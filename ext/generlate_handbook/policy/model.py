@@ -24,6 +24,7 @@ from pydantic import (
 
 from ..clock.schedule import Schedule
 from . import units
+from .helpdesk import Helpdesk
 from .zones import parse_zone
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -237,6 +238,7 @@ class Policy(Model):
     internal: Internal
     individual: Individual
     kpis: list[Text] = []
+    helpdesk: Helpdesk | None = None
 
     def clock(self, name: str) -> Schedule:
         """A clock by name: a schedule id, or ``calendar``."""

@@ -11,6 +11,8 @@ Add ``generlate_handbook.sphinxext`` to ``extensions`` and set ``policy_dir`` (r
 - ``policy-list`` directive: a list from the policy as bullets (:mod:`.policy_list`);
 - ``policy-history`` directive: the policy's git history in readers' words (:mod:`.policy_history`);
 - edit links from a page to the policy lines it renders (:mod:`.policy_source`);
+- ``zendesk-setup`` directive: the SLAs as Zendesk has them, from the export
+  (:mod:`.zendesk_setup`);
 - page titles escaped in the theme's top navigation (:mod:`.escaping`).
 
 Warnings have type ``policy`` (suppress with ``suppress_warnings = ["policy.key"]`` etc.).
@@ -32,6 +34,7 @@ from .role import setup_role
 from .sla_examples import setup_sla_examples
 from .sla_table import setup_sla_table
 from .support_hours import setup_support_hours
+from .zendesk_setup import setup_zendesk_setup
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -44,6 +47,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_policy_list(app)
     setup_policy_history(app)
     setup_policy_source(app)
+    setup_zendesk_setup(app)
     setup_escaping(app)  # titles escaped in the theme's top navigation
     return {
         "version": "1",
