@@ -416,3 +416,26 @@ def test_outside_path(tmp_path, target, outside):
 )
 def test_is_local_path(target, local):
     assert is_local_path(target) is local
+
+
+def test_make_html_keeps_failing_until_the_link_is_fixed(tmp_path):
+    """An incremental build re-reads a page with a refused path, so the error is not lost."""
+    (tmp_path / "secret.txt").write_text(f"{MARKER}\n")
+    src = write_project(
+        tmp_path,
+        {
+            "index.md": "# Home\n\n```{toctree}\nbad\ngood\n```\n",
+            "bad.md": "# Bad\n\n[s](../secret.txt)\n",
+            "good.md": "# Good\n\nFine.\n",
+        },
+    )
+    strict = ("-n", "-W", "--keep-going")
+    for _attempt in range(2):
+        proc = sphinx(tmp_path, *strict)
+        assert proc.returncode != 0
+        assert "bad.md:3: WARNING: '../secret.txt' leads outside the handbook" in proc.stderr
+    (src / "bad.md").write_text("# Bad\n\nFixed.\n")
+    assert sphinx(tmp_path, *strict).returncode == 0
+    proc = sphinx(tmp_path, *strict)
+    assert proc.returncode == 0, proc.stderr
+    assert "now-outdated files... none found" in proc.stdout  # nothing left to re-read

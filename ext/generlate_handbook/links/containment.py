@@ -121,6 +121,7 @@ def _precise_line(env: BuildEnvironment, docname: str, line: int | None, target:
 def warn_outside(
     env: BuildEnvironment, target: str, where: Path, docname: str, line: int | None
 ) -> None:
+    note_refusal(env, docname)
     srcdir = Path(env.srcdir).resolve()
     logger.warning(
         "'%s' leads outside the handbook (to %s): the build never links, shows or includes "
@@ -132,6 +133,38 @@ def warn_outside(
         subtype=SUBTYPE,
         location=(docname, line) if line else docname,
     )
+
+
+# -- refusals repeat until fixed --------------------------------------------------------------
+# A warning raised while a page is read is not raised again by an incremental build that does
+# not re-read it, so `make html` would pass the second time with the refused link still there.
+# Pages with a refusal are therefore re-read by every build until the refusal is gone.
+_REFUSED = "handbook_refused_docs"
+
+
+def _refused(env: BuildEnvironment) -> set[str]:
+    if not isinstance(getattr(env, _REFUSED, None), set):
+        setattr(env, _REFUSED, set())
+    return getattr(env, _REFUSED)
+
+
+def note_refusal(env: BuildEnvironment, docname: str) -> None:
+    """Remember that ``docname`` had a refusal, so the next build re-reads (and re-warns) it."""
+    _refused(env).add(docname)
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _refused(env).discard(docname)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: object) -> None:
+    _refused(env).update(_refused(other) & docnames)  # type: ignore[arg-type]
+
+
+def _outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    return sorted((_refused(env) & env.found_docs) - removed - added - changed)
 
 
 # -- raw HTML ----------------------------------------------------------------------------------
@@ -235,3 +268,6 @@ def setup_containment(app: Sphinx) -> None:
     app.connect("source-read", refuse_outside_source, priority=BEFORE_COLLECTORS)
     app.connect("doctree-read", refuse_outside_links, priority=BEFORE_COLLECTORS)
     app.connect("env-updated", scrub_environment)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-get-outdated", _outdated)

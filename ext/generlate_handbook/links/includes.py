@@ -31,7 +31,12 @@ from sphinx.directives.patches import CSVTable
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from generlate_handbook.links.containment import BEFORE_COLLECTORS, outside_path, warn_outside
+from generlate_handbook.links.containment import (
+    BEFORE_COLLECTORS,
+    note_refusal,
+    outside_path,
+    warn_outside,
+)
 
 try:  # MyST's reader for Markdown pages (myst-parser is a dependency; guard all the same)
     from myst_parser.mocking import MockIncludeDirective, MockState
@@ -80,6 +85,7 @@ class _Refusing:
         if not url:
             return False
         env = self.state.document.settings.env
+        note_refusal(env, env.docname)
         logger.warning(
             "'%s': reading a URL into a page at build time is refused (a build machine can "
             "reach addresses readers must not see); paste the content, or link to the URL",
