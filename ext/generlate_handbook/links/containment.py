@@ -11,7 +11,7 @@ outside the source folder the build warns ``[links.outside]`` at the page and li
 * raw HTML (``<img src=...>``, ``<a href=...>``) naming such a path is dropped;
 * ``include`` and ``literalinclude`` (Markdown and rST) refuse before reading the file
   (:mod:`.includes`);
-* a page whose own source is a symlink leading outside is read as empty;
+* a page whose own source is a symlink leading outside is read as a bare title;
 * at ``env-updated`` any image or download that still names an outside path (another
   extension's node, say) is dropped from the environment, so the builder never copies it.
 """
