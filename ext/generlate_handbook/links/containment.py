@@ -87,7 +87,7 @@ def _outside(srcdir: Path, here: Path, path: str) -> Path | None:
     return None if resolved.is_relative_to(srcdir) else resolved
 
 
-def _line(node: nodes.Node) -> int | None:
+def node_line(node: nodes.Node) -> int | None:
     while node is not None:
         if getattr(node, "line", None):
             return node.line
@@ -101,7 +101,7 @@ def _shown(where: Path, srcdir: Path) -> str:
     return os.path.relpath(where, root) if where.is_relative_to(root) else str(where)
 
 
-def _precise_line(env: BuildEnvironment, docname: str, line: int | None, target: str) -> int | None:
+def precise_line(env: BuildEnvironment, docname: str, line: int | None, target: str) -> int | None:
     """The line of ``line``'s paragraph that names ``target`` (inline nodes carry the line of
     their paragraph); ``line`` itself if none does (the target was written encoded, say)."""
     if not line:
@@ -225,7 +225,7 @@ def refuse_outside_links(app: Sphinx, doctree: nodes.document) -> None:
             if where is None:
                 continue
             warn_outside(
-                env, target, where, docname, _precise_line(env, docname, _line(node), target)
+                env, target, where, docname, precise_line(env, docname, node_line(node), target)
             )
             if node.parent is not None:
                 keep = [] if isinstance(node, nodes.image | nodes.raw) else node.children

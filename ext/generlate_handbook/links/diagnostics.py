@@ -150,6 +150,11 @@ def hint(d: Diagnostic, srcdir: str = "handbook") -> str:
             "need it); a build never publishes a file from outside it, whatever the path's "
             "form (.., /.., a symlink)"
         )
+    if kind == "links.script":
+        return (
+            "remove the script, event handler or javascript: URL; if readers need something "
+            "interactive, ask for it in the theme or an extension, where it is reviewed as code"
+        )
     if kind == "links.url_insertion":
         return "paste the content into the page (or a file in handbook/), or link to the URL"
     if kind == "links.copy_source":

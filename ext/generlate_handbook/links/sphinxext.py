@@ -10,7 +10,8 @@ In every build:
   where every exemption carries a reason, is the only way to exempt a link;
 * warns ``[links.outside]`` at each link, image, download, include or raw HTML URL that leads
   outside the source folder, and publishes none of them (:mod:`.containment`);
-* publishes no page sources and removes output no current source produced (:mod:`.published`).
+* publishes no page sources and removes output no current source produced (:mod:`.published`);
+* warns ``[links.script]`` at raw HTML or a link that would run code (:mod:`.scripts`).
 
 In a ``linkcheck`` build:
 
@@ -50,6 +51,7 @@ from generlate_handbook.links.cache import LinkCache, fresh_from_env, ignore_pat
 from generlate_handbook.links.containment import setup_containment
 from generlate_handbook.links.published import setup_published
 from generlate_handbook.links.report import Verdict, classify, read_report
+from generlate_handbook.links.scripts import setup_scripts
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -296,4 +298,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-read", check_self_urls)
     setup_containment(app)  # links stay inside the handbook
     setup_published(app)  # no page sources, no stale output in _build/html
+    setup_scripts(app)  # no script in a page (raw HTML, javascript: links)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
