@@ -58,10 +58,9 @@ html_baseurl = (
 )
 if not html_baseurl.endswith("/"):
     html_baseurl += "/"
-templates_path = ["_templates"]
-html_static_path = ["_static"]
-html_css_files = ["handbook.css"]
-html_js_files = [("handbook.js", {"defer": "defer"})]
+# generlate_handbook.publishing adds its templates (page-meta.html, 404.html, the redirect page)
+# and its accessibility fixes (handbook.css, handbook.js) itself.
+html_static_path: list[str] = []
 html_show_sourcelink = False
 html_context = {
     "github_user": REPOSITORY.split("/")[0],
@@ -86,7 +85,7 @@ html_sidebars = {"**": ["sidebar-nav-bs"]}
 
 # --- Publishing ---------------------------------------------------------------------------------
 # Last updated: the page's last commit, or that of a policy file it renders if newer (shown by
-# _templates/page-meta.html with the page's owner and review-by date from its front matter).
+# the page-meta.html template with the page's owner and review-by date from its front matter).
 html_last_updated_fmt = "%Y-%m-%d"
 git_last_updated_timezone = "UTC"
 # Canonical URLs (<link rel="canonical">) and sitemap.xml come from html_baseurl.
@@ -98,7 +97,6 @@ notfound_template = "404.html"
 notfound_context = {"title": "Page not found"}
 # Redirects: one line per moved page in _redirects.txt (old path, new path).
 redirects_file = "_redirects.txt"
-rediraffe_template = "_templates/redirect.html"
 
 # --- Links --------------------------------------------------------------------------------------
 # Internal links are checked by every build (`make check`: MyST, Sphinx and

@@ -33,21 +33,18 @@ POLICY_USE = re.compile(
     r"\{(policy|sla-table|support-hours|availability-budget|sla-examples|policy-list|policy-history)\}"
 )
 
-CONF = f"""
+CONF = """
 extensions = ["myst_parser", "generlate_handbook.publishing.sphinxext", "notfound.extension",
               "sphinx_sitemap"]
-source_suffix = {{".md": "markdown"}}
+source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build"]
-templates_path = [{str(HANDBOOK / "_templates")!r}]
 html_theme = "pydata_sphinx_theme"
-html_theme_options = {{"article_footer_items": ["page-meta.html"]}}
+html_theme_options = {"article_footer_items": ["page-meta.html"]}
 html_baseurl = "https://docs.example.com/handbook/"
 html_last_updated_fmt = "%Y-%m-%d"
 git_last_updated_timezone = "UTC"
-sitemap_url_scheme = "{{link}}"
+sitemap_url_scheme = "{link}"
 notfound_urls_prefix = "/handbook/"
-notfound_template = "404.html"
-rediraffe_template = {str(HANDBOOK / "_templates" / "redirect.html")!r}
 """
 
 

@@ -10,8 +10,11 @@ Add ``generlate_handbook.publishing.sphinxext`` to ``extensions``. It
   still succeeds and the page says the date is unknown;
 * sets up :mod:`.redirects`.
 
-The template ``page-meta.html`` (in ``handbook/_templates``) shows ``handbook_page``; it is
-listed in ``html_theme_options["article_footer_items"]``. Owners and dates are shown, never
+The template ``page-meta.html`` (in this package's ``templates/``, added to ``templates_path``)
+shows ``handbook_page``; it is listed in ``html_theme_options["article_footer_items"]``. The
+package also brings ``404.html`` (sphinx-notfound-page's page), the redirect page, and
+``static/handbook.css`` and ``static/handbook.js``: the handbook's accessibility fixes on top of
+the theme. Owners and dates are shown, never
 checked here: ``make check`` checks them (:mod:`.check`), so a preview of a page with a
 problem still builds.
 """
@@ -28,9 +31,12 @@ from generlate_handbook.publishing.redirects import setup_redirects
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
 GIT_TIMEOUT = 20  # seconds
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
 
 
 def _git(folder: Path, *args: str) -> str | None:
@@ -90,6 +96,18 @@ def _html_page_context(
     context["handbook_page"] = page_meta(app, pagename, context)
 
 
+def _add_assets(app: Sphinx, config: Config) -> None:
+    """This package's templates and static files, wherever conf.py lives."""
+    if str(TEMPLATES) not in map(str, config.templates_path):
+        config.templates_path.append(str(TEMPLATES))
+    if str(STATIC) not in map(str, config.html_static_path):
+        config.html_static_path.append(str(STATIC))
+    if not config.rediraffe_template:
+        config.rediraffe_template = str(TEMPLATES / "redirect.html")  # absolute: used as is
+    if getattr(config, "notfound_template", None) == "page.html":  # sphinx-notfound-page's default
+        config.notfound_template = "404.html"
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     state = git_state(Path(app.srcdir))
     app.add_config_value("handbook_git_state", state, "env", types=frozenset({str}))
@@ -100,6 +118,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # before the second: the theme is set up after every extension.
     app.connect("html-page-context", _html_page_context)
     setup_redirects(app)
+    app.connect("config-inited", _add_assets)
+    app.add_css_file("handbook.css")
+    app.add_js_file("handbook.js", loading_method="defer")
     return {
         "version": "1",
         "env_version": 1,
