@@ -16,7 +16,9 @@ from __future__ import annotations
 import sys
 
 from generlate_handbook.links._cli import (
+    Args,
     github_annotation,
+    interrupted,
     parse_command_line,
     run_sphinx,
     tail,
@@ -34,6 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_command_line(sys.argv[1:] if argv is None else argv, "gate", __doc__)
     if isinstance(args, int):
         return args
+    try:
+        return _gate(args)
+    except KeyboardInterrupt:
+        return interrupted("make check", args.outdir)
+
+
+def _gate(args: Args) -> int:
+    """Build, print the located warnings; return the exit status."""
     warnings_file = args.outdir / WARNINGS_FILE
     log = args.outdir / LOG_FILE
     shown = display_path(str(args.sourcedir), args.root)

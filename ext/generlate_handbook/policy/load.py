@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .model import CALENDAR, Policy, Sla
 from .source import PolicyError, PolicyErrors, PolicySource, policy_files, read_sources
@@ -99,14 +99,23 @@ def _validate(source: PolicySource) -> Policy:
         raise PolicyErrors(_located(source, error) for error in exc.errors()) from None
 
 
-def _located(source: PolicySource, error: Any) -> PolicyError:
-    """Turn one pydantic error into a located, plain-language one."""
+def validate_located(root: Any, data: Any, source: PolicySource) -> Any:
+    """Validate ``data`` as ``root`` (a model, or a type such as ``list[Model]``), with every
+    error located in ``source`` like the policy's; raise :class:`PolicyErrors`."""
+    try:
+        return TypeAdapter(root).validate_python(data)
+    except ValidationError as exc:
+        raise PolicyErrors(_located(source, error, root) for error in exc.errors()) from None
+
+
+def _located(source: PolicySource, error: Any, root: Any = Policy) -> PolicyError:
+    """Turn one pydantic error into a located, plain-language one (``root``: the model)."""
     loc = [part for part in error["loc"] if part != "[key]"]
     kind: str = error["type"]
     # Unions and constrained types add their own names to the location: drop them.
     loc = [part for part in loc if not (isinstance(part, str) and _is_type_tag(part))]
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(loc[:-1], root)
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         listing = f" (allowed: {', '.join(allowed)})" if allowed and not close else ""
@@ -133,9 +142,9 @@ def _is_type_tag(part: str) -> bool:
     return part.startswith(("function-", "union[", "constrained-"))
 
 
-def _allowed_keys(loc: Sequence[str | int]) -> list[str]:
+def _allowed_keys(loc: Sequence[str | int], root: Any = Policy) -> list[str]:
     """The keys a mapping at ``loc`` may have, found by walking the model's fields."""
-    annotation: Any = Policy
+    annotation: Any = root
     for part in loc:
         annotation = _unwrap(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):

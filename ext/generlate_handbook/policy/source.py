@@ -55,29 +55,18 @@ class PolicySource:
     data: dict[str, Any] = field(default_factory=dict)
     origin: dict[str, tuple[str, CommentedMap]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    #: A document of another shape (a list, e.g. the link allowlist): (file shown, its node).
+    root: tuple[str, Any] | None = None
 
     def locate(self, path: Sequence[str | int]) -> tuple[str, int]:
         """The file and 1-based line of ``path``, or of its nearest existing parent."""
+        if self.root is not None:
+            return self.root[0], line_in(self.root[1], path) or 1
         if not path or path[0] not in self.origin:
             name = self.display_name(self.files[0]) if self.files else "policy"
             return name, 0
         file, node = self.origin[str(path[0])]
-        line = node.lc.key(path[0])[0] + 1
-        current: Any = node[path[0]]
-        for part in path[1:]:
-            if isinstance(current, CommentedMap) and part in current:
-                line = current.lc.key(part)[0] + 1
-                current = current[part]
-            elif (
-                isinstance(current, CommentedSeq)
-                and isinstance(part, int)
-                and (0 <= part < len(current))
-            ):
-                line = current.lc.item(part)[0] + 1
-                current = current[part]
-            else:
-                break
-        return file, line
+        return file, line_in(node, path)
 
     def error(self, path: Sequence[str | int], message: str) -> PolicyError:
         file, line = self.locate(path)
@@ -107,17 +96,9 @@ def read_sources(files: Sequence[Path]) -> PolicySource:
     for path in files:
         name = source.display_name(path)
         try:
-            document = yaml.load(path.read_text(encoding="utf-8"))
-        except MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line = mark.line + 1 if mark else 0
-            problem = error.problem or str(error)
-            if error.context and "duplicate" not in problem:
-                problem = f"{error.context}: {problem}"
-            errors.append(PolicyError(name, line, "", f"YAML syntax: {problem}"))
-            continue
-        except (YAMLError, OSError, UnicodeDecodeError) as error:
-            errors.append(PolicyError(name, 0, "", f"cannot read: {error}"))
+            document = read_document(path, name, yaml)
+        except PolicyErrors as error:
+            errors.extend(error.errors)
             continue
         if document is None:
             continue
@@ -142,3 +123,49 @@ def read_sources(files: Sequence[Path]) -> PolicySource:
     if errors:
         raise PolicyErrors(errors)
     return source
+
+
+def read_document(path: Path, name: str, yaml: YAML | None = None) -> Any:
+    """One YAML file of any shape, with line numbers; raise :class:`PolicyErrors` naming ``name``.
+
+    Shared by the policy and the other YAML the build reads (the link allowlist), so every file
+    gets the same reader and the same located errors.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PolicyErrors([PolicyError(name, 0, "", f"cannot read: {error}")]) from None
+    return parse_document(text, name, yaml)
+
+
+def parse_document(text: str, name: str, yaml: YAML | None = None) -> Any:
+    """:func:`read_document` for YAML ``text`` already read."""
+    yaml = yaml or YAML(typ="rt", pure=True)
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = error.problem or str(error)
+        if error.context and "duplicate" not in problem:
+            problem = f"{error.context}: {problem}"
+        raise PolicyErrors([PolicyError(name, line, "", f"YAML syntax: {problem}")]) from None
+    except YAMLError as error:
+        raise PolicyErrors([PolicyError(name, 0, "", f"cannot read: {error}")]) from None
+
+
+def line_in(node: Any, path: Sequence[str | int]) -> int:
+    """The 1-based line of ``path`` inside round-trip YAML ``node`` (or of its nearest existing
+    parent); 0 if not even its first part exists."""
+    line, current = 0, node
+    for part in path:
+        if isinstance(current, CommentedMap) and part in current:
+            line = current.lc.key(part)[0] + 1
+        elif (
+            isinstance(current, CommentedSeq) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            line = current.lc.item(part)[0] + 1
+        else:
+            break
+        current = current[part]
+    return line
