@@ -146,3 +146,14 @@ def summary_rows(out: str) -> dict[str, list[str]]:
         if len(parts) >= 3 and parts[2].startswith("http") and ":" in parts[0]:
             rows[parts[2]] = parts
     return rows
+
+
+def write_links(root: Path, urls: list[str], allowlist: str | None = None, **conf: Any) -> Path:
+    """A one-page handbook listing ``urls``; ``conf`` overrides settings (5 s time-out)."""
+    items = "".join(f"- <{url}>\n" for url in urls)
+    return write_project(
+        root,
+        {"index.md": f"# Links\n\n{items}"},
+        overrides={"linkcheck_timeout": 5, **conf},
+        allowlist=allowlist,
+    )

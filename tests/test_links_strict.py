@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
-from links_project import run_linkcheck, summary_rows, write_project
+from links_project import run_linkcheck, summary_rows, write_links
 from links_server import LinkServer
 
 pytestmark = pytest.mark.build
@@ -29,16 +28,6 @@ def other_server():
     """A second host (another port): rate limits are per host."""
     with LinkServer() as running:
         yield running
-
-
-def write_links(root: Path, urls: list[str], allowlist: str | None = None, **conf: object) -> None:
-    items = "".join(f"- <{url}>\n" for url in urls)
-    write_project(
-        root,
-        {"index.md": f"# Links\n\n{items}"},
-        overrides={"linkcheck_timeout": 5, **conf},
-        allowlist=allowlist,
-    )
 
 
 def verdict(rows: dict[str, list[str]], url: str) -> str:

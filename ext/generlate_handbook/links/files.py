@@ -22,6 +22,7 @@ def atomic_open(path: Path) -> Iterator[TextIO]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{_PREFIX}{path.name}.", suffix=_SUFFIX)
     try:
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide a report from the CI artifact reader
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             yield out
         os.replace(tmp, path)
