@@ -62,12 +62,21 @@ def test_foreign_cache_is_read_as_no_cache(tmp_path, content, kept):
     assert set(cache.fresh(NOW, 24 * 3600, frozenset({"host x"}))) == kept
 
 
-def test_linkcheck_runs_over_a_foreign_cache_and_replaces_it(tmp_path, server):
-    """The issue's case: ``{"links": []}``-like content no longer crashes the check."""
+@pytest.mark.build
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"links": []}',  # the issue's example
+        '{"version": 1, "links": ["https://a/"]}',  # crashed: a list has no .items()
+        '{"version": 1, "links": {"URL": {"checked": NOW, "allowlist": ["x"]}}}',  # crashed
+    ],
+)
+def test_linkcheck_runs_over_a_foreign_cache_and_replaces_it(tmp_path, server, content):
     write_links(tmp_path, [server.url("/ok")])
     cache_file = tmp_path / "_build" / "linkcheck" / CACHE_FILE
     cache_file.parent.mkdir(parents=True)
-    cache_file.write_text('{"version": 1, "links": []}')
+    content = content.replace("URL", server.url("/ok")).replace("NOW", str(time.time() - 60))
+    cache_file.write_text(content)
     status, out = run_linkcheck(tmp_path)
     assert status == 0, out
     assert summary_rows(out)[server.url("/ok")][1] == "ok"
