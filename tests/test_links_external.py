@@ -281,14 +281,12 @@ def test_readme_documents_the_link_settings_conf_py_sets(repo):
     assert settings["linkcheck_allowed_redirects"] == {}
 
 
-def test_real_conf_runs_the_strict_linkcheck_builder(tmp_path):
+def test_real_conf_runs_the_strict_linkcheck_builder(tmp_path, make_app):
     """``-b linkcheck`` with the real settings is ours (GET only, capped waits), not Sphinx's."""
-    from sphinx.application import Sphinx
-
     from generlate_handbook.links.linkcheck import StrictLinkcheckBuilder
 
     src = write_project(tmp_path, {"index.md": "# Home\n"})
-    app = Sphinx(src, src, tmp_path / "out", tmp_path / "doctrees", "linkcheck", status=None)
+    app = make_app("linkcheck", srcdir=src)
     assert type(app.builder) is StrictLinkcheckBuilder
 
 
