@@ -53,6 +53,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(999, body=body)
             case "/always-429":
                 self._send(HTTPStatus.TOO_MANY_REQUESTS, {"Retry-After": "1"}, body=body)
+            case "/retry-0":
+                self._send(HTTPStatus.TOO_MANY_REQUESTS, {"Retry-After": "0"}, body=body)
             case "/retry-400":
                 self._send(HTTPStatus.TOO_MANY_REQUESTS, {"Retry-After": "400"}, body=body)
             case "/hang":  # answers only when the server stops: a link still being checked

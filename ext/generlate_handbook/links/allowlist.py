@@ -9,9 +9,14 @@ The file is a YAML list; each entry names ONE host or URL pattern and says why::
       reason: answers 403 to robots
       skip: true                         # optional: do not request it at all (last resort)
 
-What an entry means: for a matching link a ``401`` or ``403`` answer, or a redirect to its
-``sign_in`` page, is accepted; a ``404``, a ``5xx``, a time-out or a dead host still fail.
-Only ``skip: true`` stops the link from being requested at all.
+What an entry means: for a matching link a ``401`` or ``403`` answer, a non-standard status
+(``999``), or a redirect to its ``sign_in`` page, is accepted; a ``404``, a ``5xx``, a time-out or
+a dead host still fail. Only ``skip: true`` stops the link from being requested at all.
+
+Validation is the policy's (pydantic, then :func:`~generlate_handbook.policy.load.validate_located`
+and :class:`~generlate_handbook.policy.source.PolicySource` for lines), so every error reads
+``FILE:LINE: [index].key: message``. A ``url:`` or ``sign_in:`` pattern must stay on one host
+(:func:`.patterns.pattern_host`); a ``host:`` wildcard must not cover a top-level domain.
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ Registered in place of Sphinx's own builder (same name, ``override=True``) by
   ``Retry-After: 1`` is asked again for ever. Here all the waiting for one host, from its first
   429 on, is bounded by ``linkcheck_rate_limit_timeout``: a wait that would pass it is not
   started, and the link (and every later link on that host, without a request) is reported
-  broken with a reason starting ``rate-limited:``.
+  broken with a reason starting ``rate-limited:``. Each wait is also at least twice the one
+  before (1 s at first), so ``Retry-After: 0`` cannot turn the check into a tight loop.
 * **Atomic reports.** ``output.json`` and ``output.txt`` are written to temporary files and
   renamed when complete: an interrupted run leaves none rather than half of one.
 """
@@ -50,6 +51,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: The shortest wait before asking a host that answered 429 again; each wait at least doubles.
+MIN_WAIT_SECONDS = 1.0
+
 
 @dataclass
 class _Throttled:
@@ -58,6 +62,7 @@ class _Throttled:
     lock: threading.Lock = field(default_factory=threading.Lock)
     since: dict[str, float] = field(default_factory=dict)  #: host -> its first 429 in a row
     gave_up: dict[str, str] = field(default_factory=dict)  #: host -> why we stopped asking
+    waits: dict[str, float] = field(default_factory=dict)  #: host -> its last wait, seconds
 
 
 class StrictWorker(HyperlinkAvailabilityCheckWorker):
@@ -98,26 +103,35 @@ class StrictWorker(HyperlinkAvailabilityCheckWorker):
         elif status in {_Status.WORKING, _Status.REDIRECTED}:
             with self._throttled.lock:
                 self._throttled.since.pop(host, None)
+                self._throttled.waits.pop(host, None)
         return status, info, code
 
     def limit_rate(self, response_url: str, retry_after: str | None) -> float | None:
-        """Sphinx's back-off, but the whole wait for a host stays within the cap."""
+        """Sphinx's back-off, never sooner than twice the last wait (1 s at first), and the
+        whole wait for a host within the cap; None (give up) past it."""
         host = urlsplit(response_url).netloc
         now = time.time()
         with self._throttled.lock:
             since = self._throttled.since.setdefault(host, now)
-        next_check = super().limit_rate(response_url, retry_after)
+            previous = self._throttled.waits.get(host, 0.0)
+        asked = super().limit_rate(response_url, retry_after)
+        if asked is None or not math.isfinite(asked):
+            return self._give_up(host, now - since, None)
+        # Never sooner than the host asked; never a tight loop ("Retry-After: 0", a past date).
+        next_check = max(asked, now + max(2 * previous, MIN_WAIT_SECONDS))
+        if next_check - since > float(self.rate_limit_timeout):
+            return self._give_up(host, now - since, next_check - now)
+        with self._throttled.lock:
+            self._throttled.waits[host] = next_check - now
+            self.rate_limits[host] = RateLimit(next_check - now, next_check)
+        return next_check
+
+    def _give_up(self, host: str, waited: float, wait: float | None) -> None:
+        """Stop asking ``host``: this link and every later one on it are rate-limited."""
         cap = float(self.rate_limit_timeout)
-        if next_check is not None and math.isfinite(next_check) and next_check - since <= cap:
-            return next_check
-        waited = now - since
-        asked = (
-            f"; it asks for {next_check - now:.0f} s more"
-            if next_check is not None and math.isfinite(next_check)
-            else ""
-        )
+        more = f"; the next try would be in {wait:.0f} s" if wait is not None else ""
         reason = (
-            f"{RATE_LIMITED_PREFIX}429 Too Many Requests after {waited:.0f} s of waiting{asked}, "
+            f"{RATE_LIMITED_PREFIX}429 Too Many Requests after {waited:.0f} s of waiting{more}, "
             f"past linkcheck_rate_limit_timeout ({cap:g} s)"
         )
         with self._throttled.lock:
@@ -125,7 +139,6 @@ class StrictWorker(HyperlinkAvailabilityCheckWorker):
             # Release the links queued behind this host's wait: they are reported, not asked.
             self.rate_limits[host] = RateLimit(0.0, 0.0)
         self._gave_up_now = reason
-        return None
 
 
 class StrictChecker(HyperlinkAvailabilityChecker):
