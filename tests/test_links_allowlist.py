@@ -266,3 +266,37 @@ def test_accepted_pattern_only_matches_urls_on_its_host(case):
     event(f"accepted: {host is not None}, matched: {matched}")
     if host is not None and matched:
         assert urlsplit(url).hostname == host, (pattern, url)
+
+
+# -- bounded input -------------------------------------------------------------------------------
+BOMB = "".join(
+    f"  x{i}: &a{i} [{', '.join([f'*a{i - 1}' if i else 'lol'] * 9)}]\n" for i in range(9)
+)
+
+
+def test_alias_bomb_is_refused_before_it_expands():
+    """9**9 values behind 1 KB: refused at the first alias, in well under a second."""
+    text = f"- host: a.example\n  reason: r\n{BOMB}  skip: *a8\n"
+    (line,) = errors_of(text)
+    assert line == "x.yaml:4: aliases (*name) are not allowed in the allowlist: write the value out"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"- host: a\n  reason: " + b"r" * 300_000 + b"\n", "larger than 256 KB: not read"),
+        (b"- host: a\n  reason: caf\xe9\n", "cannot read: 'utf-8' codec can't decode"),
+    ],
+)
+def test_oversized_or_undecodable_file_is_one_located_error(tmp_path, data, expected):
+    path = tmp_path / "allowlist.yaml"
+    path.write_bytes(data)
+    with pytest.raises(AllowlistError) as caught:
+        load_allowlist(path, display="handbook/_links/allowlist.yaml")
+    (line,) = str(caught.value).splitlines()
+    assert line.startswith("handbook/_links/allowlist.yaml: ") and expected in line, line
+
+
+def test_error_quotes_a_bounded_excerpt_of_a_long_value():
+    (line,) = errors_of(f"- url: 'https?://{'a' * 10_000}.*'\n  reason: r\n")
+    assert "more than one host" in line and len(line) < 500

@@ -22,13 +22,17 @@ and :class:`~generlate_handbook.policy.source.PolicySource` for lines), so every
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from generlate_handbook.links.patterns import URL_START, pattern_host
 from generlate_handbook.policy.load import validate_located
@@ -37,7 +41,6 @@ from generlate_handbook.policy.source import (
     PolicyErrors,
     PolicySource,
     parse_document,
-    read_document,
 )
 
 #: HTTP statuses an allowlist entry accepts (sign-in walls); non-standard ones (999) too.
@@ -46,6 +49,13 @@ ACCEPTED_STATUSES = frozenset({401, 403})
 _HOST = re.compile(
     r"(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*(?::\d+)?"
 )
+#: The allowlist is a few entries; a file this big is not one (and is not read).
+MAX_BYTES = 256 * 1024
+_TOO_LARGE = f"the allowlist is larger than {MAX_BYTES // 1024} KB: not read"
+_REPR = reprlib.Repr()  # (keyword arguments need Python 3.12)
+_REPR.maxstring = _REPR.maxother = 120
+_REPR.maxlist = _REPR.maxdict = 4
+_REPR.maxlevel = 2
 _NOT_A_LIST = "the allowlist must be a YAML list of entries ('- host: ...' or '- url: ...')"
 
 #: The error every caller catches: one located line per problem, like the policy's.
@@ -130,12 +140,39 @@ def load_allowlist(path: Path | str, *, display: str | None = None) -> Allowlist
     shown = display or str(path)
     if not path.exists():
         return Allowlist((), shown)
-    return _validate(read_document(path, shown), shown)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise AllowlistError([PolicyError(shown, 0, "", _TOO_LARGE)])
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AllowlistError([PolicyError(shown, 0, "", f"cannot read: {exc}")]) from None
+    return parse_allowlist(text, shown)
 
 
 def parse_allowlist(text: str, display: str = "allowlist.yaml") -> Allowlist:
     """Validate allowlist YAML ``text``; see :func:`load_allowlist`."""
+    if len(text) > MAX_BYTES:
+        raise AllowlistError([PolicyError(display, 0, "", _TOO_LARGE)])
+    _refuse_aliases(text, display)
     return _validate(parse_document(text, display), display)
+
+
+def _refuse_aliases(text: str, display: str) -> None:
+    """An alias (``*name``) can make a few bytes stand for billions of values: none is needed
+    in an allowlist, so none is accepted. Syntax errors are left to the parser's message."""
+    try:
+        for event in YAML(typ="rt", pure=True).parse(text):
+            if isinstance(event, AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                message = "aliases (*name) are not allowed in the allowlist: write the value out"
+                raise AllowlistError([PolicyError(display, line, "", message)])
+    except YAMLError:
+        return
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, bounded: a message never quotes a whole huge value."""
+    return _REPR.repr(value)
 
 
 class EntryModel(BaseModel):
@@ -158,11 +195,11 @@ class EntryModel(BaseModel):
         if not _HOST.fullmatch(name):
             raise ValueError(
                 f"must be a host name such as docs.google.com or *.example.com, "
-                f"not {value!r} (use url: for a URL pattern)"
+                f"not {_shown(value)} (use url: for a URL pattern)"
             )
         if name.startswith("*.") and "." not in name[2:].partition(":")[0]:
             raise ValueError(
-                f"{value!r} covers a whole top-level domain: name the site's own domain, "
+                f"{_shown(value)} covers a whole top-level domain: name the site's own domain, "
                 "such as *.example.com"
             )
         return name.lower()
@@ -185,7 +222,7 @@ class EntryModel(BaseModel):
     @classmethod
     def _skip(cls, value: object) -> bool:
         if not isinstance(value, bool):
-            raise ValueError(f"expected true or false, got {value!r}")
+            raise ValueError(f"expected true or false, got {_shown(value)}")
         return value
 
     @model_validator(mode="after")
@@ -201,16 +238,16 @@ def _check_pattern(value: str) -> None:
         raise ValueError("must be a regular expression for URLs, e.g. https://example\\.com/x/")
     if not URL_START.match(value):
         raise ValueError(
-            f"{value!r} must start with http:// or https:// and a host, "
+            f"{_shown(value)} must start with http:// or https:// and a host, "
             "so one entry cannot exempt every link"
         )
     try:
         re.compile(value)
     except re.error as exc:
-        raise ValueError(f"{value!r} is not a valid regular expression: {exc}") from None
+        raise ValueError(f"{_shown(value)} is not a valid regular expression: {exc}") from None
     if pattern_host(value) is None:
         raise ValueError(
-            f"{value!r} can match URLs on more than one host: write the host literally "
+            f"{_shown(value)} can match URLs on more than one host: write the host literally "
             "(dots escaped, no wildcards or alternatives) and end it with / "
             "(e.g. https://status\\.example\\.com/admin/); use host: for a whole host"
         )

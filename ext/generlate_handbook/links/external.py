@@ -11,8 +11,9 @@ those pages) with its log in ``OUTDIR/sphinx.log``, then reads
 Sphinx's report ``OUTDIR/output.json`` and prints a table (page:line, status, URL, reason) and
 the dead links, also written to ``OUTDIR/summary.txt``. Working links are remembered for 24 hours
 in ``OUTDIR/cache.json`` and shown as "cached"; ``--fresh`` or ``LINKCHECK_FRESH=1`` checks
-every link again. Exit status: 0 no dead links, 1 dead links (broken or timed out), 2 a bad
-allowlist, bad usage or a Sphinx failure.
+every link again. Exit status: 0 no dead links, 1 dead links (broken, rate-limited or timed
+out), 2 a bad allowlist, bad usage or a Sphinx failure, 130 interrupted (Ctrl-C: one line, no
+traceback; this run's report files are absent, none is half-written).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ Runs ``sphinx-build -M html SOURCEDIR BUILDDIR -n -W --keep-going -E`` plus the 
 (``make check`` passes SPHINXOPTS), and prints each warning as ``handbook/page.md:LINE: message``
 followed by an indented ``hint:``. Paths are relative to ``--root`` (default: the current
 folder, the repository root under make). Exit status: 0 clean, 1 problems, 2 Sphinx failed
-without saying why in a warning (its log is shown) or bad usage.
+without saying why in a warning (its log is shown) or bad usage, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations

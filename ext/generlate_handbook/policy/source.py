@@ -66,7 +66,22 @@ class PolicySource:
             name = self.display_name(self.files[0]) if self.files else "policy"
             return name, 0
         file, node = self.origin[str(path[0])]
-        return file, line_in(node, path)
+        line = node.lc.key(path[0])[0] + 1
+        current: Any = node[path[0]]
+        for part in path[1:]:
+            if isinstance(current, CommentedMap) and part in current:
+                line = current.lc.key(part)[0] + 1
+                current = current[part]
+            elif (
+                isinstance(current, CommentedSeq)
+                and isinstance(part, int)
+                and (0 <= part < len(current))
+            ):
+                line = current.lc.item(part)[0] + 1
+                current = current[part]
+            else:
+                break
+        return file, line
 
     def error(self, path: Sequence[str | int], message: str) -> PolicyError:
         file, line = self.locate(path)
@@ -96,9 +111,17 @@ def read_sources(files: Sequence[Path]) -> PolicySource:
     for path in files:
         name = source.display_name(path)
         try:
-            document = read_document(path, name, yaml)
-        except PolicyErrors as error:
-            errors.extend(error.errors)
+            document = yaml.load(path.read_text(encoding="utf-8"))
+        except MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = mark.line + 1 if mark else 0
+            problem = error.problem or str(error)
+            if error.context and "duplicate" not in problem:
+                problem = f"{error.context}: {problem}"
+            errors.append(PolicyError(name, line, "", f"YAML syntax: {problem}"))
+            continue
+        except (YAMLError, OSError, UnicodeDecodeError) as error:
+            errors.append(PolicyError(name, 0, "", f"cannot read: {error}"))
             continue
         if document is None:
             continue
@@ -125,38 +148,25 @@ def read_sources(files: Sequence[Path]) -> PolicySource:
     return source
 
 
-def read_document(path: Path, name: str, yaml: YAML | None = None) -> Any:
-    """One YAML file of any shape, with line numbers; raise :class:`PolicyErrors` naming ``name``.
-
-    Shared by the policy and the other YAML the build reads (the link allowlist), so every file
-    gets the same reader and the same located errors.
-    """
+def parse_document(text: str, name: str) -> Any:
+    """One YAML document of any shape (the link allowlist is a list), parsed like the policy's
+    files, with line numbers; raise :class:`PolicyErrors` naming ``name``."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PolicyErrors([PolicyError(name, 0, "", f"cannot read: {error}")]) from None
-    return parse_document(text, name, yaml)
-
-
-def parse_document(text: str, name: str, yaml: YAML | None = None) -> Any:
-    """:func:`read_document` for YAML ``text`` already read."""
-    yaml = yaml or YAML(typ="rt", pure=True)
-    try:
-        return yaml.load(text)
+        return YAML(typ="rt", pure=True).load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
-        problem = error.problem or str(error)
-        if error.context and "duplicate" not in problem:
-            problem = f"{error.context}: {problem}"
-        raise PolicyErrors([PolicyError(name, line, "", f"YAML syntax: {problem}")]) from None
+        where = mark.line + 1 if mark else 0
+        detail = f"{error.context}: {error.problem}" if error.context else str(error.problem)
+        if "duplicate" in str(error.problem):
+            detail = str(error.problem)
+        raise PolicyErrors([PolicyError(name, where, "", f"YAML syntax: {detail}")]) from None
     except YAMLError as error:
         raise PolicyErrors([PolicyError(name, 0, "", f"cannot read: {error}")]) from None
 
 
 def line_in(node: Any, path: Sequence[str | int]) -> int:
-    """The 1-based line of ``path`` inside round-trip YAML ``node`` (or of its nearest existing
-    parent); 0 if not even its first part exists."""
+    """The 1-based line of ``path`` inside round-trip YAML ``node`` of any shape (or of its
+    nearest existing parent); 0 if not even its first part exists."""
     line, current = 0, node
     for part in path:
         if isinstance(current, CommentedMap) and part in current:
