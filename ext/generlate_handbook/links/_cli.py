@@ -127,10 +127,10 @@ def _stop(proc: subprocess.Popen[bytes], grace: float = STOP_GRACE_SECONDS) -> N
             proc.wait()
 
 
-def interrupted(name: str, outdir: Path) -> int:
+def interrupted(name: str, outdir: Path, detail: str = "") -> int:
     """After Ctrl-C: remove half-written files from ``outdir``, say so in one line, exit 130."""
     remove_partials(outdir)
-    print(f"\n{name}: interrupted; no report was written for this run.", file=sys.stderr)
+    print(f"\n{name}: interrupted{detail}.", file=sys.stderr)
     return 130
 
 

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _check(args)
     except KeyboardInterrupt:
-        return interrupted("make linkcheck", args.outdir)
+        return interrupted("make linkcheck", args.outdir, "; no report was written for this run")
 
 
 def _check(args: Args) -> int:
