@@ -92,11 +92,14 @@ def test_every_bad_entry_is_reported_in_one_run():
         "- host: ok.example\n"  # 4: fine
         "  reason: r\n"
         "  reasons: typo\n"  # 6
+        "- host: A.example\n"  # 7: the same host as entry 0
+        "  reason: r\n"
     )
     assert [line.split(": ")[0:2] for line in lines] == [
         ["x.yaml:1", "[0].reason"],
         ["x.yaml:2", "[1].url"],
         ["x.yaml:6", "[2].reasons"],
+        ["x.yaml:7", "[3].host"],
     ]
 
 

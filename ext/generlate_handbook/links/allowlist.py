@@ -254,34 +254,52 @@ def _check_pattern(value: str) -> None:
 
 
 def _validate(document: Any, display: str) -> Allowlist:
-    """The allowlist in ``document`` (round-trip YAML), or :class:`AllowlistError`."""
+    """The allowlist in ``document`` (round-trip YAML), or :class:`AllowlistError` with every
+    problem of every entry."""
     if document is None:
         return Allowlist((), display)
     if not isinstance(document, CommentedSeq):
         raise AllowlistError([PolicyError(display, 1, "", _NOT_A_LIST)])
     source = PolicySource(root=(display, document))
-    models: list[EntryModel] = validate_located(list[EntryModel], document, source)
-    entries: list[AllowlistEntry] = []
-    first: dict[str, int] = {}
-    errors: list[PolicyError] = []
+    errors = _duplicates(document, source)
+    try:
+        models: list[EntryModel] = validate_located(list[EntryModel], document, source)
+    except AllowlistError as exc:
+        raise AllowlistError([*exc.errors, *errors]) from None
+    if errors:
+        raise AllowlistError(errors)
+    entries = []
     for index, model in enumerate(models):
-        line = source.locate((index,))[1]
         if model.host is not None:
             label, pattern = f"host {model.host}", host_pattern(model.host)
         else:
             label, pattern = f"url {model.url}", str(model.url)
-        if label in first:
-            key = "host" if model.host is not None else "url"
-            errors.append(
-                source.error(
-                    (index, key), f"duplicate entry for {label} (first at line {first[label]})"
-                )
-            )
-            continue
-        first[label] = line
+        line = source.locate((index,))[1]
         entries.append(
             AllowlistEntry(label, pattern, model.reason, line, model.sign_in, bool(model.skip))
         )
-    if errors:
-        raise AllowlistError(errors)
     return Allowlist(tuple(entries), display)
+
+
+def _duplicates(document: CommentedSeq, source: PolicySource) -> list[PolicyError]:
+    """An error at each entry naming a host (any case) or url already named above it."""
+    first: dict[tuple[str, str], int] = {}
+    errors = []
+    for index, item in enumerate(document):
+        if not isinstance(item, dict):
+            continue
+        for key in ("host", "url"):
+            value = item.get(key)
+            if not isinstance(value, str):
+                continue
+            name = (key, value.strip().lower() if key == "host" else value)
+            if name in first:
+                errors.append(
+                    source.error(
+                        (index, key),
+                        f"duplicate entry for {key} {name[1]} (first at line {first[name]})",
+                    )
+                )
+            else:
+                first[name] = source.locate((index,))[1]
+    return errors
