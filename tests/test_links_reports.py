@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from links_project import finish, run_linkcheck, start_linkcheck, summary_rows, write_links
 from links_server import LinkServer
 
@@ -60,6 +62,34 @@ def test_foreign_cache_is_read_as_no_cache(tmp_path, content, kept):
     path.write_bytes(content.encode("utf-8", "surrogateescape"))
     cache = LinkCache.load(path)
     assert set(cache.fresh(NOW, 24 * 3600, frozenset({"host x"}))) == kept
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    links=st.dictionaries(st.text(max_size=12), JSON, max_size=4) | JSON,
+    version=st.sampled_from([1, 1.0, "1", None]),
+)
+def test_any_json_cache_loads_without_raising(tmp_path, links, version):
+    path = tmp_path / CACHE_FILE
+    path.write_text(json.dumps({"version": version, "links": links}))
+    cache = LinkCache.load(path)
+    assert all(isinstance(link.checked, float) for link in cache.links.values())
+    cache.fresh(NOW, 24 * 3600, frozenset({"host x"}))
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=64))
+def test_any_bytes_cache_loads_without_raising(tmp_path, data):
+    path = tmp_path / CACHE_FILE
+    path.write_bytes(data)
+    LinkCache.load(path).fresh(NOW, 24 * 3600)
 
 
 @pytest.mark.build
