@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from generlate_handbook.clock.schedule import (
+from generlate_handbook.clock import (
     NaiveDatetimeError,
     Schedule,
     due,

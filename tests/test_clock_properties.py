@@ -6,7 +6,7 @@ search run ``CLOCK_HYPOTHESIS_SCALE=20 pytest tests/test_clock_properties.py``.
 The oracle is deliberately naive and independent of the clock's internals: a schedule is open
 at ``t`` if ``t`` lies in ``[local start, local end)`` of some non-holiday local day near ``t``,
 each end resolved by zoneinfo (wall-clock arithmetic, ``fold=0``); ``due`` and ``elapsed`` are
-then counted one minute at a time (:func:`generlate_handbook.bench.reference_due`).
+then counted one minute at a time (:mod:`clock_reference`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from clock_reference import reference_due, reference_elapsed
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.clock import reference_due, reference_elapsed
-from generlate_handbook.clock.schedule import (
+from generlate_handbook.clock import (
     Schedule,
     due,
     elapsed,

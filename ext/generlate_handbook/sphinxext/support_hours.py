@@ -9,6 +9,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
+from ..clock import Schedule
 from ..clock.regimes import regimes
 from ..policy.zones import parse_zone, reader_name
 from ..wording import format_schedule
@@ -55,7 +56,7 @@ class SupportHours(PolicyDirective):
                 for zone in (spec.zone, *zones)
             ]
             rows: list[list[nodes.Node | str]] = []
-            for regime in regimes(spec.clock, zones, year):
+            for regime in regimes(Schedule.from_spec(spec), zones, year):
                 dates = f"{regime.first:%-d %b} – {regime.last:%-d %b}"
                 cells = [
                     f"{cell} {abbr}" if abbr and abbr != "UTC" else cell

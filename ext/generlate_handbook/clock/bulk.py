@@ -1,0 +1,92 @@
+"""The clock's bulk form: the index's binary searches over whole arrays (``np.searchsorted``).
+
+The same arithmetic as the scalar queries of :mod:`.index`, one NumPy operation per step for
+every element at once, so a million tickets cost a few array passes rather than a million
+Python calls. Instants and durations are int64 nanoseconds; ``NAT`` (numpy's not-a-time) in an
+input gives ``NAT`` in the output, so a ticket with no response yet simply has no elapsed time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from .index import Ints, ScheduleIndex, Table
+from .instants import NAT, check_range, ns_of_date
+
+
+def _valid(*arrays: Ints) -> np.ndarray:
+    mask = np.ones(np.broadcast_shapes(*(a.shape for a in arrays)), dtype=bool)
+    for array in arrays:
+        mask &= array != NAT
+    return mask
+
+
+def _locate(table: Table, t: Ints) -> tuple[Ints, Ints]:
+    """For each instant: the first interval ending after it, and the open time before it."""
+    i = np.searchsorted(table.ends, t, side="right")
+    into = np.maximum(t - table.padded_starts[i], 0)
+    return i, table.cum[i] + into
+
+
+def _due_valid(index: ScheduleIndex, starts: Ints, durations: Ints) -> Ints:
+    index.require_open()
+    check_range(int(starts.min()), int(starts.max()), "a start")
+    table = index.covering(int(starts.min()), int(starts.max()))
+    while True:
+        i, before = _locate(table, starts)
+        n = len(table.ends)
+        if (i == n).any():  # nothing opens after some start inside the table yet
+            table = index.covering(table.lo, index.further(table, int(durations.max()) or 1))
+            continue
+        target = before + durations
+        short = int(target.max()) - table.total
+        if short > 0:
+            table = index.covering(table.lo, index.further(table, short))
+            continue
+        j = np.searchsorted(table.cum[1:], target, side="left")
+        due = table.starts[j] + (target - table.cum[j])
+        return np.where(durations == 0, np.maximum(starts, table.starts[i]), due)
+
+
+def due_array(index: ScheduleIndex, starts: Ints, durations: Ints) -> Ints:
+    """``index.due`` for every pair (broadcast); ``NAT`` where a start or duration is NaT."""
+    starts, durations = np.broadcast_arrays(starts, durations)
+    out = np.full(starts.shape, NAT, dtype=np.int64)
+    valid = _valid(starts, durations)
+    if valid.any():
+        out[valid] = _due_valid(index, starts[valid], durations[valid])
+    return out
+
+
+def elapsed_array(index: ScheduleIndex, starts: Ints, ends: Ints) -> Ints:
+    """``index.elapsed`` for every pair (broadcast): open time in ``[start, end)``, 0 if empty."""
+    starts, ends = np.broadcast_arrays(starts, ends)
+    out = np.full(starts.shape, NAT, dtype=np.int64)
+    valid = _valid(starts, ends)
+    if valid.any():
+        s, e = starts[valid], ends[valid]
+        low, high = int(min(s.min(), e.min())), int(max(s.max(), e.max()))
+        check_range(low, high, "an instant")
+        table = index.covering(low, high)
+        open_time = _locate(table, e)[1] - _locate(table, s)[1]
+        out[valid] = np.where(e > s, open_time, 0)
+    return out
+
+
+def worst_case(index: ScheduleIndex, duration: int, year: int) -> int:
+    """The longest ``due(start, duration) - start`` over starts in the local calendar ``year``.
+
+    ``due - start`` only grows while a start moves through open time and only shrinks while
+    it moves through closed time, so the supremum is at a closing instant (a ticket opened
+    just as the schedule closes, e.g. before a weekend or holiday), the start of the year or
+    the end of the year (approached from inside it). Those are the only starts evaluated.
+    """
+    index.require_open()
+    zone = index.schedule.zone
+    first, last = ns_of_date(date(year, 1, 1), zone), ns_of_date(date(year + 1, 1, 1), zone)
+    table = index.covering(first, last)
+    closings = table.ends[(table.ends > first) & (table.ends < last)]
+    starts = np.concatenate([[first], closings, [last]]).astype(np.int64)
+    return int((due_array(index, starts, np.int64(duration)) - starts).max())
