@@ -53,8 +53,10 @@ def _due_valid(index: ScheduleIndex, starts: Ints, durations: Ints) -> Ints:
 def due_array(index: ScheduleIndex, starts: Ints, durations: Ints) -> Ints:
     """``index.due`` for every pair (broadcast); ``NAT`` where a start or duration is NaT."""
     starts, durations = np.broadcast_arrays(starts, durations)
-    out = np.full(starts.shape, NAT, dtype=np.int64)
     valid = _valid(starts, durations)
+    if valid.all():
+        return _due_valid(index, starts, durations) if starts.size else starts.copy()
+    out = np.full(starts.shape, NAT, dtype=np.int64)
     if valid.any():
         out[valid] = _due_valid(index, starts[valid], durations[valid])
     return out
@@ -63,16 +65,21 @@ def due_array(index: ScheduleIndex, starts: Ints, durations: Ints) -> Ints:
 def elapsed_array(index: ScheduleIndex, starts: Ints, ends: Ints) -> Ints:
     """``index.elapsed`` for every pair (broadcast): open time in ``[start, end)``, 0 if empty."""
     starts, ends = np.broadcast_arrays(starts, ends)
-    out = np.full(starts.shape, NAT, dtype=np.int64)
     valid = _valid(starts, ends)
+    if valid.all():
+        return _elapsed_valid(index, starts, ends) if starts.size else starts.copy()
+    out = np.full(starts.shape, NAT, dtype=np.int64)
     if valid.any():
-        s, e = starts[valid], ends[valid]
-        low, high = int(min(s.min(), e.min())), int(max(s.max(), e.max()))
-        check_range(low, high, "an instant")
-        table = index.covering(low, high)
-        open_time = _locate(table, e)[1] - _locate(table, s)[1]
-        out[valid] = np.where(e > s, open_time, 0)
+        out[valid] = _elapsed_valid(index, starts[valid], ends[valid])
     return out
+
+
+def _elapsed_valid(index: ScheduleIndex, starts: Ints, ends: Ints) -> Ints:
+    low, high = int(min(starts.min(), ends.min())), int(max(starts.max(), ends.max()))
+    check_range(low, high, "an instant")
+    table = index.covering(low, high)
+    open_time = _locate(table, ends)[1] - _locate(table, starts)[1]
+    return np.where(ends > starts, open_time, 0)
 
 
 def worst_case(index: ScheduleIndex, duration: int, year: int) -> int:

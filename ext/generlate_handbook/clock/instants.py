@@ -119,9 +119,9 @@ def instants_array(values: npt.ArrayLike, what: str) -> npt.NDArray[np.int64]:
     """``datetime64`` (any unit, read as UTC) or integer nanoseconds -> int64 ns; NaT kept."""
     array = np.asarray(values)
     if array.dtype.kind == "M":
-        return array.astype("datetime64[ns]").view(np.int64)
+        return array.astype("datetime64[ns]", copy=False).view(np.int64)
     if array.dtype.kind in "iu":
-        return array.astype(np.int64)
+        return array.astype(np.int64, copy=False)
     raise TypeError(
         f"{what} must be datetime64 (UTC) or int64 nanoseconds since 1970, not {array.dtype}"
     )
@@ -131,9 +131,9 @@ def durations_array(values: npt.ArrayLike) -> npt.NDArray[np.int64]:
     """``timedelta64`` (any unit) or integer nanoseconds -> int64 ns; NaT kept; none negative."""
     array = np.asarray(values)
     if array.dtype.kind == "m":
-        array = array.astype("timedelta64[ns]").view(np.int64)
+        array = array.astype("timedelta64[ns]", copy=False).view(np.int64)
     elif array.dtype.kind in "iu":
-        array = array.astype(np.int64)
+        array = array.astype(np.int64, copy=False)
     else:
         raise TypeError(f"durations must be timedelta64 or int64 nanoseconds, not {array.dtype}")
     negative = np.flatnonzero((array < 0) & (array != NAT))
