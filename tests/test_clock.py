@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,6 +29,7 @@ from generlate_handbook.clock import (
     segments_until_due,
     worst_case_elapsed,
 )
+from generlate_handbook.clock import index as index_module
 
 LA = ZoneInfo("America/Los_Angeles")
 WEEKDAYS = range(5)
@@ -432,12 +435,43 @@ def test_results_are_utc_whatever_the_input_zone() -> None:
     assert due(tokyo, h(1), CALENDAR).tzinfo is UTC
 
 
-def test_long_targets_are_fast() -> None:
-    """Cost grows with days, and whole weeks are skipped: 2000 h many times is quick."""
+def _best_of(repeats: int, call: Callable[[], object], number: int = 200) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        began = time.perf_counter()
+        for _ in range(number):
+            call()
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+def test_cost_does_not_grow_with_the_target(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every answer is a binary search in the index: once it covers the dates, a 2000-hour
+    target converts no local day and costs about what a 1-hour target does."""
+    schedule = dataclasses.replace(WORKING_HOURS, name="cost")  # a fresh index
     start = t("2026-01-05T09:00-08:00")
+    tables = []
+    monkeypatch.setattr(index_module, "_table", _spy(index_module._table, tables))
+    assert due(start, h(40 * 52 * 5), schedule) == t("2030-12-27T17:00-08:00")
+    assert 1 <= len(tables) <= 3  # built for 2025-2027, then grown geometrically to 2031
+    converted: list[date] = []
+    monkeypatch.setattr(
+        index_module, "day_segments", _spy(index_module.day_segments, converted, keep=1)
+    )
     for i in range(200):
-        due(start + timedelta(minutes=37 * i), h(2000), WORKING_HOURS_US)
-    assert due(start, h(40 * 52 * 5), WORKING_HOURS) == t("2030-12-27T17:00-08:00")
+        due(start + timedelta(minutes=37 * i), h(2000), schedule)
+    assert converted == []
+    short = _best_of(5, lambda: due(start, h(1), schedule))
+    long = _best_of(5, lambda: due(start, h(2000), schedule))
+    assert long < 3 * short, f"2000 h took {long / short:.1f} times as long as 1 h"
+
+
+def _spy(function: Callable, calls: list, keep: int = 0) -> Callable:
+    def spy(*args: object) -> object:
+        calls.append(args[keep] if keep else args)
+        return function(*args)
+
+    return spy
 
 
 FORBIDDEN_IMPORTS = {"sphinx", "docutils", "pydantic", "yaml", "ruamel"}

@@ -33,6 +33,7 @@ NS_PER_DAY = 86_400 * NS_PER_SECOND
 NAT = np.iinfo(np.int64).min  # numpy's "not a time" as int64
 # int64 nanoseconds reach 1677-09-21 .. 2262-04-11; the clock answers in whole years inside that.
 FIRST_YEAR, LAST_YEAR = 1700, 2260
+LONGEST_DAYS = 200 * 365  # a bulk duration beyond this is a unit mistake (and would overflow)
 
 
 class NaiveDatetimeError(ValueError):
@@ -119,6 +120,15 @@ def instants_array(values: npt.ArrayLike, what: str) -> npt.NDArray[np.int64]:
     """``datetime64`` (any unit, read as UTC) or integer nanoseconds -> int64 ns; NaT kept."""
     array = np.asarray(values)
     if array.dtype.kind == "M":
+        # Check in the array's own unit: a conversion to ns would wrap around silently.
+        low = np.datetime64(f"{FIRST_YEAR}-01-01").astype(array.dtype)
+        high = np.datetime64(f"{LAST_YEAR + 1}-01-01").astype(array.dtype)
+        outside = np.flatnonzero((array < low) | (array >= high))
+        if outside.size:
+            raise ValueError(
+                f"{what}[{outside[0]}] {array.flat[outside[0]]} is outside the years the clock "
+                f"handles ({FIRST_YEAR}–{LAST_YEAR})"
+            )
         return array.astype("datetime64[ns]", copy=False).view(np.int64)
     if array.dtype.kind in "iu":
         return array.astype(np.int64, copy=False)
@@ -131,6 +141,13 @@ def durations_array(values: npt.ArrayLike) -> npt.NDArray[np.int64]:
     """``timedelta64`` (any unit) or integer nanoseconds -> int64 ns; NaT kept; none negative."""
     array = np.asarray(values)
     if array.dtype.kind == "m":
+        longest = np.timedelta64(LONGEST_DAYS, "D").astype(array.dtype)
+        too_long = np.flatnonzero(array > longest)
+        if too_long.size:
+            raise ValueError(
+                f"durations[{too_long[0]}] {array.flat[too_long[0]]} is longer than "
+                f"{LONGEST_DAYS} days"
+            )
         array = array.astype("timedelta64[ns]", copy=False).view(np.int64)
     elif array.dtype.kind in "iu":
         array = array.astype(np.int64, copy=False)
