@@ -15,11 +15,9 @@ from pydantic import BaseModel
 
 from .policy.model import (
     CALENDAR,
-    AverageTarget,
-    ClockedTarget,
     CountLimit,
     Exclusion,
-    Limit,
+    OneAmount,
     Plan,
     Policy,
     ScheduleSpec,
@@ -107,7 +105,7 @@ def format_value(policy: Policy, value: Any, clock: str = CALENDAR) -> str:
             return value.strip()
         case date():
             return value.isoformat()
-        case ClockedTarget() | AverageTarget() | Limit():
+        case OneAmount():
             return format_value(policy, value.amount, clock)
         case CountLimit() | ShareLimit():
             return format_value(policy, value.at_most, clock)

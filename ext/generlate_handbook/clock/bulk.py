@@ -8,19 +8,13 @@ input gives ``NAT`` in the output, so a ticket with no response yet simply has n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
 
 from .index import Ints, ScheduleIndex, Table
 from .instants import NAT, check_range, ns_of_date
-
-
-def _valid(*arrays: Ints) -> np.ndarray:
-    mask = np.ones(np.broadcast_shapes(*(a.shape for a in arrays)), dtype=bool)
-    for array in arrays:
-        mask &= array != NAT
-    return mask
 
 
 def _locate(table: Table, t: Ints) -> tuple[Ints, Ints]:
@@ -50,28 +44,28 @@ def _due_valid(index: ScheduleIndex, starts: Ints, durations: Ints) -> Ints:
         return np.where(durations == 0, np.maximum(starts, table.starts[i]), due)
 
 
+def _pairwise(
+    compute: Callable[[ScheduleIndex, Ints, Ints], Ints], index: ScheduleIndex, a: Ints, b: Ints
+) -> Ints:
+    """``compute`` on the pairs (broadcast) where neither is NaT; NaT elsewhere."""
+    a, b = np.broadcast_arrays(a, b)
+    valid = (a != NAT) & (b != NAT)
+    if valid.all():
+        return compute(index, a, b) if a.size else a.copy()
+    out = np.full(a.shape, NAT, dtype=np.int64)
+    if valid.any():
+        out[valid] = compute(index, a[valid], b[valid])
+    return out
+
+
 def due_array(index: ScheduleIndex, starts: Ints, durations: Ints) -> Ints:
     """``index.due`` for every pair (broadcast); ``NAT`` where a start or duration is NaT."""
-    starts, durations = np.broadcast_arrays(starts, durations)
-    valid = _valid(starts, durations)
-    if valid.all():
-        return _due_valid(index, starts, durations) if starts.size else starts.copy()
-    out = np.full(starts.shape, NAT, dtype=np.int64)
-    if valid.any():
-        out[valid] = _due_valid(index, starts[valid], durations[valid])
-    return out
+    return _pairwise(_due_valid, index, starts, durations)
 
 
 def elapsed_array(index: ScheduleIndex, starts: Ints, ends: Ints) -> Ints:
     """``index.elapsed`` for every pair (broadcast): open time in ``[start, end)``, 0 if empty."""
-    starts, ends = np.broadcast_arrays(starts, ends)
-    valid = _valid(starts, ends)
-    if valid.all():
-        return _elapsed_valid(index, starts, ends) if starts.size else starts.copy()
-    out = np.full(starts.shape, NAT, dtype=np.int64)
-    if valid.any():
-        out[valid] = _elapsed_valid(index, starts[valid], ends[valid])
-    return out
+    return _pairwise(_elapsed_valid, index, starts, ends)
 
 
 def _elapsed_valid(index: ScheduleIndex, starts: Ints, ends: Ints) -> Ints:

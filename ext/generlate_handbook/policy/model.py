@@ -174,7 +174,17 @@ class CustomAgreements(Model):
     rule: Text
 
 
-class ClockedTarget(Model):
+class OneAmount(Model):
+    """A named target with one duration, under the key ``AMOUNT_KEY``, on a clock."""
+
+    AMOUNT_KEY: ClassVar[str]
+
+    @property
+    def amount(self) -> units.Duration:
+        return getattr(self, self.AMOUNT_KEY)
+
+
+class ClockedTarget(OneAmount):
     """A target counted on a named clock (a schedule id, or ``calendar``)."""
 
     AMOUNT_KEY: ClassVar[str] = "within"
@@ -182,33 +192,17 @@ class ClockedTarget(Model):
     clock: Text = CALENDAR
     priority: str = ""
 
-    @property
-    def amount(self) -> units.Duration:
-        return self.within
 
-
-class AverageTarget(Model):
+class AverageTarget(OneAmount):
     AMOUNT_KEY: ClassVar[str] = "average_within"
     average_within: Duration
     clock: Text = CALENDAR
 
-    @property
-    def amount(self) -> units.Duration:
-        return self.average_within
 
-
-class Limit(Model):
+class Limit(OneAmount):
     AMOUNT_KEY: ClassVar[str] = "at_most"
     at_most: Duration
     clock: Text = CALENDAR
-
-    @property
-    def amount(self) -> units.Duration:
-        return self.at_most
-
-
-# The named targets with one amount each, and the model classes they are.
-NamedTarget = ClockedTarget | AverageTarget | Limit
 
 
 @dataclass(frozen=True)
@@ -291,7 +285,7 @@ class Policy(Model):
 
     def named_target(self, section: str, name: str) -> TimeTarget:
         """An internal or individual target, e.g. ``("internal", "first_response")``."""
-        item: NamedTarget = getattr(getattr(self, section), name)
+        item: OneAmount = getattr(getattr(self, section), name)
         return TimeTarget(item.amount, item.clock, (section, name, item.AMOUNT_KEY))
 
     def working_time(self, target: TimeTarget) -> timedelta | None:
