@@ -8,8 +8,10 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+import pickle
 import time
 from collections.abc import Callable
+from copy import deepcopy
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -341,6 +343,13 @@ def test_schedule_is_hashable_and_normalised() -> None:
 
     assert week(a) == week(b) == 480
     assert week.cache_info().hits == 1
+
+
+def test_schedule_pickles_and_copies_without_its_index() -> None:
+    due(AWARE, h(1), WORKING_HOURS_US)  # the index is built and kept on the instance
+    for copy in (pickle.loads(pickle.dumps(WORKING_HOURS_US)), deepcopy(WORKING_HOURS_US)):
+        assert copy == WORKING_HOURS_US and copy.hours == WORKING_HOURS_US.hours
+        assert due(AWARE, h(30), copy) == due(AWARE, h(30), WORKING_HOURS_US)
 
 
 @pytest.mark.parametrize(

@@ -138,7 +138,7 @@ class Naive:
 def test_due_matches_minute_stepping_reference(data: st.DataObject, case: tuple) -> None:
     schedule, anchor = case
     start = data.draw(minute_starts(anchor), label="start")
-    cap = min(80 * 60, schedule.week_minutes() * 5 // 2)  # past a week: exercises week skips
+    cap = min(80 * 60, schedule.week_minutes() * 5 // 2)  # up to 2.5 weeks of open time
     duration = data.draw(st.integers(0, cap), label="minutes") * MINUTE
     naive = Naive(schedule)
     expected = reference_due(start, duration, schedule, naive.is_open, max_minutes=60 * 1440)
@@ -193,7 +193,7 @@ def test_round_trip_and_deadline_placement(data: st.DataObject, case: tuple) -> 
     if duration:
         # Inside an open interval, or exactly at its end: the instant just before is open.
         assert is_open(deadline - timedelta(microseconds=1), schedule)
-        # The segments due() counted, found without skipping weeks, add up and end there.
+        # The segments due() counted add up to the target and end at the deadline.
         segments = segments_until_due(start, duration, schedule)
         assert sum((b - a for a, b in segments), timedelta(0)) == duration
         assert segments[-1][1] == deadline
@@ -220,7 +220,7 @@ def test_due_is_monotonic(data: st.DataObject, case: tuple) -> None:
 @bounded(60)
 @given(data=st.data(), case=cases(min_week_minutes=1))
 def test_elapsed_agrees_with_segments(data: st.DataObject, case: tuple) -> None:
-    """elapsed() skips whole weeks; open_segments() walks every day. They must agree."""
+    """elapsed() subtracts running totals; open_segments() lists intervals. They must agree."""
     schedule, anchor = case
     start = data.draw(instants(anchor), label="start")
     end = start + data.draw(st.timedeltas(min_value=-timedelta(days=1), max_value=timedelta(400)))

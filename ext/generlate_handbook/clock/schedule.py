@@ -137,6 +137,10 @@ class Schedule:
         hours = {weekday: day for weekday, day in enumerate(week) if day}
         object.__setattr__(self, "hours", MappingProxyType(hours))
 
+    def __reduce__(self) -> tuple[type[Schedule], tuple[object, ...]]:
+        # Pickle (Sphinx's parallel builds) and copy the value only: not the index cached on it.
+        return (Schedule, (self.zone, dict(self.hours), self.holidays, self.name))
+
     @property
     def label(self) -> str:
         return f"schedule {self.name!r}" if self.name else "schedule"
