@@ -9,6 +9,7 @@ STAMP       := $(VENV)/.installed
 SOURCEDIR   := handbook
 BUILDDIR    := _build
 SPHINXOPTS  ?=
+SERVE_PORT  ?= 8000
 SPHINXBUILD := $(BIN)/sphinx-build
 # Strict: nitpicky, warnings are errors, report them all before failing.
 STRICT      := -n -W --keep-going
@@ -22,7 +23,7 @@ help:  ## List the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
+	$(BIN)/python -m pip install --quiet -e '.[test,serve,dev]'
 	@touch $@
 
 venv: $(STAMP)  ## Create or refresh .venv/ from pyproject.toml
@@ -30,8 +31,8 @@ venv: $(STAMP)  ## Create or refresh .venv/ from pyproject.toml
 html: $(STAMP)  ## Build the handbook into _build/html (strict, incremental)
 	$(SPHINXBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)" $(STRICT) $(SPHINXOPTS)
 
-serve: $(STAMP)  ## Live-reloading preview on http://127.0.0.1:8000
-	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 --watch policy --watch ext \
+serve: $(STAMP)  ## Live-reloading preview on http://127.0.0.1:8000 (SERVE_PORT=N for another)
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port $(SERVE_PORT) --watch policy --watch ext \
 		"$(SOURCEDIR)" "$(BUILDDIR)/serve" $(SPHINXOPTS)
 
 lint: $(STAMP)  ## Source lint: editor notes, hand-typed policy figures; ruff

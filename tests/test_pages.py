@@ -34,6 +34,7 @@ EXPECTED_PAGES = {
     "customer-support/other-teams",
     "customer-support/practices",
     "customer-support/slas",
+    "customer-support/policy-changes",
     "customer-support/team-schedule",
     "customer-support/triaging",
     "customer-support/customer-exceptions",
@@ -182,7 +183,15 @@ def test_toctrees_list_only_existing_pages():
 def test_customer_support_landing_page_lists_the_section_pages():
     assert toctree_entries("customer-support/index") == [
         f"customer-support/{page}"
-        for page in ("ethos", "team", "success", "other-teams", "practices", "slas")
+        for page in (
+            "ethos",
+            "team",
+            "success",
+            "other-teams",
+            "practices",
+            "slas",
+            "policy-changes",
+        )
     ]
     assert ":maxdepth: 2" in PAGES["customer-support/index"]
 

@@ -19,6 +19,7 @@ from .clock.availability import budgets, share_of
 from .clock.deadlines import TargetDue, TicketDeadlines, UnknownIdError, iso_utc, ticket_deadlines
 from .policy.load import LoadedPolicy, find_policy_dir, load
 from .policy.source import PolicyErrors
+from .review.cli import add_diff_parser
 from .wording import format_percentage, format_target, format_timedelta
 
 
@@ -233,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     budget.add_argument("--plan", help="plan id (default: every plan with an availability target)")
     budget.add_argument("--json", action="store_true", help="print JSON")
     budget.set_defaults(run=cmd_budget)
+    add_diff_parser(verbs)
     return parser
 
 

@@ -119,6 +119,14 @@ class ScheduleSpec(Model):
         """The business day (None if open days differ) and week, in minutes."""
         return units.open_minutes(self.hours.values())
 
+    def working_time(self, duration: units.Duration) -> timedelta:
+        """The open time ``duration`` means on this schedule's clock.
+
+        Hours and minutes are themselves; a business day or week is this schedule's open time
+        per day or week. With :meth:`Policy.duration_on`, the one place working time is computed.
+        """
+        return duration.on_business_clock(*self.open_minutes())
+
     @property
     def hour_unit(self) -> str:
         return self.unit or f"{self.name.lower()} hour"
@@ -302,5 +310,4 @@ class Policy(Model):
         """
         if clock == CALENDAR:
             return duration.fixed()
-        day, week = self.schedules[clock].open_minutes()
-        return duration.on_business_clock(day, week)
+        return self.schedules[clock].working_time(duration)
