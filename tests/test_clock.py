@@ -20,7 +20,9 @@ import holidays
 import pytest
 
 from generlate_handbook.clock import (
+    InstantError,
     NaiveDatetimeError,
+    OutOfRangeError,
     Schedule,
     due,
     elapsed,
@@ -433,6 +435,22 @@ def test_bad_arguments() -> None:
         next_open(AWARE, never)
     assert elapsed(AWARE, AWARE + h(100), never) == timedelta(0)
     assert not is_open(AWARE, never)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: due(t("1699-12-31T23:59Z"), h(1), WORKING_HOURS),
+        lambda: is_open(t("2261-01-01T00:00Z"), WORKING_HOURS),
+        lambda: elapsed(AWARE, t("9999-01-01T00:00Z"), WORKING_HOURS),
+        lambda: due(t("2260-12-20T00:00Z"), h(200), WORKING_HOURS),  # due in 2261
+    ],
+    ids=["start-1699", "t-2261", "end-9999", "answer-2261"],
+)
+def test_years_outside_the_clock_are_errors(call) -> None:
+    with pytest.raises(OutOfRangeError, match=r"years the clock handles \(1700–2260\)") as raised:
+        call()
+    assert isinstance(raised.value, InstantError) and isinstance(raised.value, ValueError)
 
 
 def test_results_are_utc_whatever_the_input_zone() -> None:

@@ -17,7 +17,15 @@ from hypothesis import strategies as st
 from test_clock import DUE_CASES, ELAPSED_CASES, SCHEDULES, WORKING_HOURS, WORKING_HOURS_US, h, t
 from test_clock_properties import bounded, cases, durations, instants
 
-from generlate_handbook.clock import Schedule, due, due_many, elapsed, elapsed_many
+from generlate_handbook.clock import (
+    Schedule,
+    due,
+    due_many,
+    elapsed,
+    elapsed_many,
+    is_open,
+    is_open_many,
+)
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NAT = np.datetime64("NaT", "ns")
@@ -65,6 +73,21 @@ def test_elapsed_many_equals_elapsed_for_every_element(data: st.DataObject, case
     assert [timedelta(microseconds=int(v.astype(np.int64)) // 1000) for v in got] == [
         elapsed(s, e, schedule) for s, e in zip(starts, ends, strict=True)
     ]
+
+
+@bounded(60)
+@given(data=st.data(), case=cases(min_week_minutes=1))
+def test_is_open_many_equals_is_open_for_every_element(data: st.DataObject, case: tuple) -> None:
+    schedule, anchor = case
+    moments = data.draw(st.lists(instants(anchor), min_size=1, max_size=30), label="instants")
+    got = is_open_many(instants_array(moments), schedule)
+    assert got.tolist() == [is_open(m, schedule) for m in moments]
+
+
+def test_is_open_many_nat_and_empty() -> None:
+    moments = np.array(["2026-06-09T17:00", "NaT", "2026-06-09T15:59:59.999999999"], "M8[ns]")
+    assert is_open_many(moments, WORKING_HOURS).tolist() == [True, False, False]
+    assert is_open_many(np.array([], "M8[ns]"), WORKING_HOURS).tolist() == []
 
 
 def test_the_edge_case_tables_in_one_array_per_schedule() -> None:
@@ -125,7 +148,7 @@ def test_elapsed_many_nat_and_order() -> None:
         (np.array([datetime(2026, 6, 9, tzinfo=UTC)]), np.array([1]), TypeError, "object"),
         (np.array(["1500-01-01"], "M8[s]"), np.array([1]), ValueError, "outside the years"),
         (np.array(["2026-06-09"], "M8[s]"), np.array([10**5], "m8[D]"), ValueError, "longer"),
-        (np.array(["2026-06-09"], "M8[s]"), np.array([5 * 10**18]), ValueError, "after the last"),
+        (np.array(["2026-06-09"], "M8[s]"), np.array([5 * 10**18]), ValueError, "after the years"),
     ],
     ids=[
         "negative",

@@ -81,7 +81,7 @@ def _deadlines(args: argparse.Namespace) -> tuple[LoadedPolicy, TicketDeadlines]
         return loaded, ticket_deadlines(
             loaded.policy, args.plan, args.severity, _parse_opened(args.opened)
         )
-    except (UnknownIdError, biz.NaiveDatetimeError) as error:
+    except (UnknownIdError, biz.InstantError) as error:
         raise CliError(str(error).strip("'\"")) from None
 
 

@@ -16,16 +16,19 @@ from .api import (
     elapsed,
     elapsed_many,
     is_open,
+    is_open_many,
     next_open,
     open_segments,
     segments_until_due,
     worst_case_elapsed,
 )
-from .instants import NaiveDatetimeError, iso_utc, to_utc
+from .instants import InstantError, NaiveDatetimeError, OutOfRangeError, iso_utc, to_utc
 from .schedule import Schedule, Segment, open_intervals_on, schedule_for
 
 __all__ = [
+    "InstantError",
     "NaiveDatetimeError",
+    "OutOfRangeError",
     "Schedule",
     "Segment",
     "due",
@@ -33,6 +36,7 @@ __all__ = [
     "elapsed",
     "elapsed_many",
     "is_open",
+    "is_open_many",
     "iso_utc",
     "next_open",
     "open_intervals_on",

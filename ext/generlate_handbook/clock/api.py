@@ -40,6 +40,7 @@ __all__ = [
     "elapsed",
     "elapsed_many",
     "is_open",
+    "is_open_many",
     "next_open",
     "open_segments",
     "segments_until_due",
@@ -111,6 +112,12 @@ def due_many(
     s = instants_array(starts, "starts")
     d = durations_array(durations)
     return bulk.due_array(index_of(schedule), s, d).view("datetime64[ns]")
+
+
+def is_open_many(instants: npt.ArrayLike, schedule: Schedule) -> npt.NDArray[np.bool_]:
+    """:func:`is_open` for an array of instants (``datetime64``, UTC, or int64 ns); False
+    for NaT. For counting, say, the tickets created inside a region's hours."""
+    return bulk.is_open_array(index_of(schedule), instants_array(instants, "instants"))
 
 
 def elapsed_many(

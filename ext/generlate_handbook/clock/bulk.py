@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 
 from .index import Ints, ScheduleIndex, Table
 from .instants import NAT, check_range, ns_of_date
@@ -74,6 +75,18 @@ def _elapsed_valid(index: ScheduleIndex, starts: Ints, ends: Ints) -> Ints:
     table = index.covering(low, high)
     open_time = _locate(table, ends)[1] - _locate(table, starts)[1]
     return np.where(ends > starts, open_time, 0)
+
+
+def is_open_array(index: ScheduleIndex, instants: Ints) -> npt.NDArray[np.bool_]:
+    """``index.is_open`` for every instant; False for NaT."""
+    valid = instants != NAT
+    if not valid.any():
+        return np.zeros(instants.shape, dtype=bool)
+    low, high = int(instants[valid].min()), int(instants[valid].max())
+    check_range(low, high, "an instant")
+    table = index.covering(low, high)
+    i = np.searchsorted(table.ends, instants, side="right")
+    return valid & (table.padded_starts[i] <= instants)
 
 
 def worst_case(index: ScheduleIndex, duration: int, year: int) -> int:

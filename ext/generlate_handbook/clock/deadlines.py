@@ -79,7 +79,7 @@ def ticket_deadlines(
     if severity_id not in policy.severities:
         known = ", ".join(policy.severities)
         raise UnknownIdError(f"unknown severity {severity_id!r} (known: {known})")
-    opened = to_utc(opened, Schedule.calendar().zone)  # rejects a naive time
+    opened = to_utc(opened, Schedule.calendar().zone, "opened")  # rejects a naive time
     sla_id = policy.plans[plan_id].sla
     response, resolution = (
         apply(policy, kind, policy.sla_target(sla_id, severity_id, kind), opened)

@@ -28,7 +28,15 @@ from datetime import date, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from .instants import FIRST_YEAR, LAST_YEAR, NS_PER_DAY, NS_PER_SECOND, from_ns, ns_of_date
+from .instants import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    NS_PER_DAY,
+    NS_PER_SECOND,
+    OutOfRangeError,
+    from_ns,
+    ns_of_date,
+)
 from .schedule import Schedule, day_segments
 
 Ints = npt.NDArray[np.int64]
@@ -149,7 +157,7 @@ def _grown(schedule: Schedule, table: Table | None, low: int, high: int) -> Tabl
     )
     grown = _table(schedule, first, end, raw)
     if not grown.covers(low, high):
-        raise ValueError(
+        raise OutOfRangeError(
             f"{schedule.label}: the answer lies outside the years the clock handles "
             f"({FIRST_YEAR}–{LAST_YEAR})"
         )
@@ -188,9 +196,9 @@ class ScheduleIndex:
         """
         last = ns_of_date(_END_DAY - timedelta(days=1), self.schedule.zone)
         if table.hi >= last:
-            raise ValueError(
-                f"{self.schedule.label}: the answer lies after the last year the clock handles "
-                f"({LAST_YEAR})"
+            raise OutOfRangeError(
+                f"{self.schedule.label}: the answer lies after the years the clock handles "
+                f"({FIRST_YEAR}–{LAST_YEAR})"
             )
         weeks = -(-short // self.week_ns)
         return min(table.hi + (7 * weeks + 14) * NS_PER_DAY, last)

@@ -17,7 +17,9 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "NAT",
+    "InstantError",
     "NaiveDatetimeError",
+    "OutOfRangeError",
     "duration_ns",
     "from_ns",
     "iso_utc",
@@ -36,8 +38,16 @@ FIRST_YEAR, LAST_YEAR = 1700, 2260
 LONGEST_DAYS = 200 * 365  # a bulk duration beyond this is a unit mistake (and would overflow)
 
 
-class NaiveDatetimeError(ValueError):
+class InstantError(ValueError):
+    """An instant the clock cannot take: one without a UTC offset, or out of its years."""
+
+
+class NaiveDatetimeError(InstantError):
     """A datetime without a UTC offset was given where an instant is needed."""
+
+
+class OutOfRangeError(InstantError):
+    """An instant, or an answer, outside the years the clock handles (1700 to 2260)."""
 
 
 def _ns(delta: timedelta) -> int:
@@ -69,13 +79,13 @@ def check_range(low: int, high: int, what: str) -> None:
     """Raise :class:`ValueError` unless ``low .. high`` lies in the years the clock handles."""
     if low < _LOW or high >= _HIGH:
         bad = low if low < _LOW else high
-        raise ValueError(
-            f"{what} {from_ns_unchecked(bad)} is outside the years the clock handles "
+        raise OutOfRangeError(
+            f"{what} {_describe(bad)} is outside the years the clock handles "
             f"({FIRST_YEAR}–{LAST_YEAR})"
         )
 
 
-def from_ns_unchecked(ns: int) -> str:
+def _describe(ns: int) -> str:
     try:
         return iso_utc(from_ns(ns))
     except OverflowError:
@@ -87,9 +97,9 @@ def from_ns(ns: int) -> datetime:
     return EPOCH + timedelta(0, 0, ns // NS_PER_US)
 
 
-def to_utc(t: datetime, zone: tzinfo) -> datetime:
+def to_utc(t: datetime, zone: tzinfo, what: str = "time") -> datetime:
     """``t`` converted to UTC; a naive ``t`` is rejected (suggesting ``zone``)."""
-    return from_ns(to_ns(t, zone, "time"))
+    return from_ns(to_ns(t, zone, what))
 
 
 def duration_ns(duration: timedelta) -> int:
@@ -125,7 +135,7 @@ def instants_array(values: npt.ArrayLike, what: str) -> npt.NDArray[np.int64]:
         high = np.datetime64(f"{LAST_YEAR + 1}-01-01").astype(array.dtype)
         outside = np.flatnonzero((array < low) | (array >= high))
         if outside.size:
-            raise ValueError(
+            raise OutOfRangeError(
                 f"{what}[{outside[0]}] {array.flat[outside[0]]} is outside the years the clock "
                 f"handles ({FIRST_YEAR}–{LAST_YEAR})"
             )

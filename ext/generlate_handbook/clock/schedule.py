@@ -21,11 +21,11 @@ Pure Python: no Sphinx, docutils, pydantic or YAML here.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..policy.model import CALENDAR
@@ -48,12 +48,12 @@ def _hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def _check_day(label: str, weekday: object, intervals: object) -> tuple[LocalInterval, ...]:
+def _check_day(label: str, weekday: object, intervals: Iterable[Any]) -> tuple[LocalInterval, ...]:
     if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
         raise ValueError(f"{label}: weekday {weekday!r} is not 0 (Monday) to 6 (Sunday)")
     day = DAY_NAMES[weekday]
     pairs: list[LocalInterval] = []
-    for interval in intervals:  # type: ignore[attr-defined]
+    for interval in intervals:
         try:
             start, end = interval
         except (TypeError, ValueError):

@@ -62,7 +62,7 @@ class SlaExamples(PolicyDirective):
             stamp, _, label = line.strip().partition(" ")
             try:
                 ticket = ticket_deadlines(policy, plan_id, severity, datetime.fromisoformat(stamp))
-            except (UnknownIdError, biz.NaiveDatetimeError) as error:
+            except (UnknownIdError, biz.InstantError) as error:
                 self.warn(f"sla-examples: {str(error).strip(chr(39) + chr(34))}", "example")
                 return []
             except ValueError:
