@@ -35,6 +35,7 @@ EXPECTED_PAGES = {
     "customer-support/practices",
     "customer-support/slas",
     "customer-support/policy-changes",
+    "customer-support/zendesk",
     "customer-support/team-schedule",
     "customer-support/triaging",
     "customer-support/customer-exceptions",
@@ -191,6 +192,7 @@ def test_customer_support_landing_page_lists_the_section_pages():
             "practices",
             "slas",
             "policy-changes",
+            "zendesk",
         )
     ]
     assert ":maxdepth: 2" in PAGES["customer-support/index"]

@@ -205,6 +205,8 @@ def test_a_severity_added_is_said_plainly_with_its_new_targets(repo, capsys) -> 
         " 2 business weeks\n        resolution:\n          within: when complete\n"
         "      sev2:\n        response:",
     )
+    # The help desk maps every severity to Zendesk priorities: sev3 takes one of sev2's.
+    edit(repo, "    sev2: [normal, low]\n", "    sev2: [normal]\n    sev3: [low]\n")
     code, out, _ = run_diff(repo, capsys, "HEAD")
     assert "  Severity: added: Severity 3 (stricter)" in out.splitlines()
     assert (

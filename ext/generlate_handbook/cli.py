@@ -17,6 +17,7 @@ from . import clock as biz
 from .checks import check_policy
 from .clock.availability import budgets, share_of
 from .clock.deadlines import TargetDue, TicketDeadlines, UnknownIdError, iso_utc, ticket_deadlines
+from .helpdesk.cli import add_zendesk_parser
 from .policy.load import LoadedPolicy, find_policy_dir, load
 from .policy.source import PolicyErrors
 from .review.cli import add_diff_parser
@@ -235,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     budget.add_argument("--json", action="store_true", help="print JSON")
     budget.set_defaults(run=cmd_budget)
     add_diff_parser(verbs)
+
+    add_zendesk_parser(verbs)
     return parser
 
 

@@ -16,6 +16,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from .helpdesk import helpdesk_errors
 from .model import CALENDAR, Policy, Sla
 from .source import PolicyError, PolicyErrors, PolicySource, policy_files, read_sources
 from .units import Duration, NoDeadline
@@ -262,6 +263,7 @@ def _resolve_references(policy: Policy, source: PolicySource) -> list[PolicyErro
                 or (item.at_most)
             )
             duration_ok(value, item.clock, path)
+    errors.extend(helpdesk_errors(policy, source))
     return errors
 
 

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from . import units
+from .helpdesk import Helpdesk
 from .source import KeyPath
 from .zones import parse_zone
 
@@ -273,6 +274,7 @@ class Policy(Model):
     internal: Internal
     individual: Individual
     kpis: list[Text] = []
+    helpdesk: Helpdesk | None = None
 
     def zone(self, clock: str) -> ZoneInfo:
         """The time zone of a clock: a schedule's zone, or UTC for ``calendar``."""

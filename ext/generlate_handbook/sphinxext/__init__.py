@@ -10,7 +10,9 @@ Add ``generlate_handbook.sphinxext`` to ``extensions`` and set ``policy_dir`` (r
 - ``sla-examples`` directive: worked due dates computed by the clock (:mod:`.sla_examples`);
 - ``policy-list`` directive: a list from the policy as bullets (:mod:`.policy_list`);
 - ``policy-history`` directive: the policy's git history in readers' words (:mod:`.policy_history`);
-- edit links from a page to the policy lines it renders (:mod:`.policy_source`).
+- edit links from a page to the policy lines it renders (:mod:`.policy_source`);
+- ``zendesk-setup`` directive: the SLAs as Zendesk has them, from the export
+  (:mod:`.zendesk_setup`).
 
 Warnings have type ``policy`` (suppress with ``suppress_warnings = ["policy.key"]`` etc.).
 """
@@ -30,6 +32,7 @@ from .role import setup_role
 from .sla_examples import setup_sla_examples
 from .sla_table import setup_sla_table
 from .support_hours import setup_support_hours
+from .zendesk_setup import setup_zendesk_setup
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -42,6 +45,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_policy_list(app)
     setup_policy_history(app)
     setup_policy_source(app)
+    setup_zendesk_setup(app)
     return {
         "version": "1",
         "env_version": 1,
