@@ -41,7 +41,8 @@ from .schedule import Schedule, day_segments
 
 Ints = npt.NDArray[np.int64]
 _MARGIN_DAYS = 31
-_FIRST_DAY, _END_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR + 1, 1, 1)
+# Tables reach a year past the instants the clock accepts, so those all have a margin.
+_FIRST_DAY, _END_DAY = date(FIRST_YEAR - 1, 1, 1), date(LAST_YEAR + 2, 1, 1)
 
 
 @dataclass(frozen=True, eq=False)
