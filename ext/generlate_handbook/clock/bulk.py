@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .index import Ints, ScheduleIndex, Table
-from .instants import NAT, check_range, ns_of_date
+from .instants import NAT, check_answer, check_range, ns_of_date
 
 
 def _locate(table: Table, t: Ints) -> tuple[Ints, Ints]:
@@ -42,7 +42,9 @@ def _due_valid(index: ScheduleIndex, starts: Ints, durations: Ints) -> Ints:
             continue
         j = np.searchsorted(table.cum[1:], target, side="left")
         due = table.starts[j] + (target - table.cum[j])
-        return np.where(durations == 0, np.maximum(starts, table.starts[i]), due)
+        due = np.where(durations == 0, np.maximum(starts, table.starts[i]), due)
+        check_answer(int(due.max()), index.schedule.label)
+        return due
 
 
 def _pairwise(

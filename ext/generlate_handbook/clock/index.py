@@ -34,6 +34,7 @@ from .instants import (
     NS_PER_DAY,
     NS_PER_SECOND,
     OutOfRangeError,
+    check_answer,
     from_ns,
     ns_of_date,
 )
@@ -204,6 +205,10 @@ class ScheduleIndex:
         weeks = -(-short // self.week_ns)
         return min(table.hi + (7 * weeks + 14) * NS_PER_DAY, last)
 
+    def _answer(self, t: int) -> int:
+        check_answer(t, self.schedule.label)
+        return t
+
     # -- scalar queries ------------------------------------------------------------------------
 
     def due(self, start: int, duration: int) -> int:
@@ -217,13 +222,13 @@ class ScheduleIndex:
             if i < len(table.ends_list):
                 opening = table.starts_list[i]
                 if not duration:
-                    return max(start, opening)
+                    return self._answer(max(start, opening))
                 cum = table.cum_list
                 target = cum[i] + (start - opening if start > opening else 0) + duration
                 short = target - cum[-1]
                 if short <= 0:
                     j = bisect_left(cum, target, 1) - 1
-                    return table.starts_list[j] + target - cum[j]
+                    return self._answer(table.starts_list[j] + target - cum[j])
             table = self.covering(start, self.further(table, short))
 
     def elapsed(self, start: int, end: int) -> int:

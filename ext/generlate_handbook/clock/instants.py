@@ -58,6 +58,14 @@ _LOW = _ns(datetime(FIRST_YEAR, 1, 1, tzinfo=UTC) - EPOCH)
 _HIGH = _ns(datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC) - EPOCH)
 
 
+def check_answer(latest: int, label: str) -> None:
+    """Raise :class:`OutOfRangeError` if an answer lies after the years the clock handles."""
+    if latest >= _HIGH:
+        raise OutOfRangeError(
+            f"{label}: the answer lies after the years the clock handles ({FIRST_YEAR}–{LAST_YEAR})"
+        )
+
+
 def to_ns(t: datetime, zone: tzinfo, what: str) -> int:
     """``t`` as nanoseconds since the epoch; ``zone`` is only suggested in a naive-time error."""
     if not isinstance(t, datetime):
