@@ -138,7 +138,18 @@ class Severity(Model):
     description: Text
 
 
-class Target(Model):
+class Measured(Model):
+    """A target or limit whose figure is one field, ``amount_key``: ``within``,
+    ``average_within`` or ``at_most``. ``amount`` is that figure."""
+
+    amount_key: ClassVar[str] = "within"
+
+    @property
+    def amount(self) -> Any:
+        return getattr(self, self.amount_key)
+
+
+class Target(Measured):
     """A contractual target: how long, counted from what, and with what effort."""
 
     within: Within
@@ -183,33 +194,22 @@ class CustomAgreements(Model):
     rule: Text
 
 
-class OneAmount(Model):
-    """A named target with one duration, under the key ``AMOUNT_KEY``, on a clock."""
-
-    AMOUNT_KEY: ClassVar[str]
-
-    @property
-    def amount(self) -> units.Duration:
-        return getattr(self, self.AMOUNT_KEY)
-
-
-class ClockedTarget(OneAmount):
+class ClockedTarget(Measured):
     """A target counted on a named clock (a schedule id, or ``calendar``)."""
 
-    AMOUNT_KEY: ClassVar[str] = "within"
     within: Duration
     clock: Text = CALENDAR
     priority: str = ""
 
 
-class AverageTarget(OneAmount):
-    AMOUNT_KEY: ClassVar[str] = "average_within"
+class AverageTarget(Measured):
+    amount_key = "average_within"
     average_within: Duration
     clock: Text = CALENDAR
 
 
-class Limit(OneAmount):
-    AMOUNT_KEY: ClassVar[str] = "at_most"
+class Limit(Measured):
+    amount_key = "at_most"
     at_most: Duration
     clock: Text = CALENDAR
 
@@ -232,7 +232,8 @@ class Attainment(Model):
     sla_resolution: Percentage
 
 
-class ShareLimit(Model):
+class ShareLimit(Measured):
+    amount_key = "at_most"
     at_most: Percentage
     per: Literal["day", "week", "month", "quarter", "year"]
 
@@ -249,7 +250,8 @@ class NewCases(Model):
     per_week: Count
 
 
-class CountLimit(Model):
+class CountLimit(Measured):
+    amount_key = "at_most"
     at_most: Count
 
 
@@ -295,8 +297,8 @@ class Policy(Model):
 
     def named_target(self, section: str, name: str) -> TimeTarget:
         """An internal or individual target, e.g. ``("internal", "first_response")``."""
-        item: OneAmount = getattr(getattr(self, section), name)
-        return TimeTarget(item.amount, item.clock, (section, name, item.AMOUNT_KEY))
+        item: ClockedTarget | AverageTarget | Limit = getattr(getattr(self, section), name)
+        return TimeTarget(item.amount, item.clock, (section, name, item.amount_key))
 
     def working_time(self, target: TimeTarget) -> timedelta | None:
         """How much open time ``target`` allows on its clock; None when it has no deadline."""

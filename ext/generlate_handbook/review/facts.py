@@ -20,11 +20,10 @@ from pydantic import BaseModel
 
 from ..clock.availability import allowed_downtime
 from ..policy.model import CALENDAR, Policy, ScheduleSpec
+from ..policy.source import KeyPath
 from ..policy.units import Count, Duration, NoDeadline, Percentage
 from ..policy.zones import reader_name
 from ..wording import format_minutes, format_timedelta, format_value
-
-KeyPath = tuple[str, ...]
 
 
 class Better(StrEnum):
@@ -226,14 +225,13 @@ def _named_target_facts(policy: Policy) -> Iterator[Fact]:
         ),
         ("individual", "resolution", "Each engineer's average resolution", individual.resolution),
     ):
-        field_name = next(f for f in ("within", "average_within", "at_most") if hasattr(model, f))
         yield _deadline_fact(
             policy,
             (section, name),
             label,
-            getattr(model, field_name),
+            model.amount,
             model.clock,
-            ((section, name, field_name), (section, name, "clock")),
+            ((section, name, model.amount_key), (section, name, "clock")),
         )
     for key, label, value, better in (
         (

@@ -17,8 +17,8 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
 from ..policy.model import Policy
+from ..policy.source import KeyPath
 
-KeyPath = tuple[str, ...]
 MAX_PAGE_BYTES = 2_000_000
 MAX_DEPTH = 20
 

@@ -45,23 +45,17 @@ class ZendeskSetup(PolicyDirective):
 
     required_arguments = 1
 
-    def run(self) -> list[nodes.Node]:
+    def render(self, policy: Policy) -> list[nodes.Node]:
         part = self.arguments[0].strip()
         if part not in PARTS:
             self.warn(f"unknown part {part!r} (known: {', '.join(PARTS)})", "zendesk")
             return []
-        loaded = self.policy_loaded()
-        if loaded is None:
-            return []
-        if loaded.policy.helpdesk is None:
+        if policy.helpdesk is None:
             self.warn("the policy has no helpdesk section", "zendesk")
             return []
-        export = build_export(loaded.policy)
+        export = build_export(policy)
         render: Callable[[Policy, ZendeskExport], list[nodes.Node]] = getattr(self, f"_{part}")
-        result = render(loaded.policy, export)
-        for node in result:
-            self.set_source_info(node)
-        return result
+        return render(policy, export)
 
     def _priorities(self, policy: Policy, export: ZendeskExport) -> list[nodes.Node]:
         helpdesk = policy.helpdesk
@@ -78,7 +72,8 @@ class ZendeskSetup(PolicyDirective):
         table = build_table(
             ["Zendesk priority", "Severity"], rows, [50, 50], classes=["zendesk-priorities"]
         )
-        table["ids"].append("zendesk-priorities")
+        self.set_source_info(table)
+        self.anchor(table, "zendesk-priorities")
         return [table]
 
     def _plans(self, policy: Policy, export: ZendeskExport) -> list[nodes.Node]:
@@ -102,7 +97,8 @@ class ZendeskSetup(PolicyDirective):
             [25, 35, 40],
             classes=["zendesk-plans"],
         )
-        table["ids"].append("zendesk-plans")
+        self.set_source_info(table)
+        self.anchor(table, "zendesk-plans")
         tag = _para(
             "Tickets that need help from engineering carry the tag ",
             _literal(helpdesk.engineering_help_tag),
@@ -129,7 +125,8 @@ class ZendeskSetup(PolicyDirective):
             [25, 25, 30, 20],
             classes=["zendesk-schedules"],
         )
-        table["ids"].append("zendesk-schedules")
+        self.set_source_info(table)
+        self.anchor(table, "zendesk-schedules")
         return [table]
 
     def _targets(self, policy: Policy, export: ZendeskExport) -> list[nodes.Node]:
@@ -157,7 +154,8 @@ class ZendeskSetup(PolicyDirective):
                 title=title,
                 classes=["zendesk-targets"],
             )
-            table["ids"].append(f"zendesk-targets-{plan_id}")
+            self.set_source_info(table)
+            self.anchor(table, f"zendesk-targets-{plan_id}")
             tables.append(table)
         return tables
 
