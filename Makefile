@@ -15,7 +15,7 @@ SPHINXBUILD := $(BIN)/sphinx-build
 STRICT      := -n -W --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve check lint policy-check linkcheck test bench clean
+.PHONY: help venv html serve check lint policy-check linkcheck test bench report-demo clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -59,9 +59,17 @@ linkcheck: $(STAMP)  ## Check external links (cached; LINKCHECK_FRESH=1 ignores 
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## Benchmarks (not tests): SLA clock vs minute-stepping; build cost per page
+bench: $(STAMP)  ## Benchmarks (not tests): SLA clock vs minute-stepping; build cost per page; reports
 	$(BIN)/python -m benchmarks.clock
 	$(BIN)/python -m benchmarks.build
+	$(BIN)/python -m benchmarks.report
+
+report-demo: $(STAMP)  ## A report on 20,000 synthetic tickets: _build/report/demo.html (opens nothing)
+	$(BIN)/handbook-policy demo-tickets --count 20000 --seed 1 --out "$(BUILDDIR)/report/demo-tickets.csv" \
+		--replies-out "$(BUILDDIR)/report/demo-replies.csv" > /dev/null
+	$(BIN)/handbook-policy report "$(BUILDDIR)/report/demo-tickets.csv" \
+		--replies "$(BUILDDIR)/report/demo-replies.csv" --as-of 2027-01-05T00:00:00Z \
+		--format html --out "$(BUILDDIR)/report/demo.html"
 
 clean:  ## Remove build output (keeps .venv/)
 	rm -rf "$(BUILDDIR)"

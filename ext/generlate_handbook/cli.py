@@ -20,6 +20,7 @@ from .clock.deadlines import TargetDue, TicketDeadlines, UnknownIdError, iso_utc
 from .helpdesk.cli import add_zendesk_parser
 from .policy.load import LoadedPolicy, find_policy_dir, load
 from .policy.source import PolicyErrors
+from .report.cli import add_report_parsers
 from .review.cli import add_diff_parser
 from .wording import format_percentage, format_target, format_timedelta
 
@@ -236,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     budget.add_argument("--json", action="store_true", help="print JSON")
     budget.set_defaults(run=cmd_budget)
     add_diff_parser(verbs)
-
+    add_report_parsers(verbs)
     add_zendesk_parser(verbs)
     return parser
 

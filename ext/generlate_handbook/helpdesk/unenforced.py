@@ -119,6 +119,14 @@ def _known_gaps(policy: Policy) -> list[Unenforced]:
         ),
         Unenforced("kpis", "indicators the team reports on, not help-desk settings."),
     ]
+    if policy.regions:
+        items.append(
+            Unenforced(
+                "regions",
+                "the handbook's own US and Europe hours, used only to count cases by region in"
+                " the ticket report (handbook-policy report); nothing for the help desk to do.",
+            )
+        )
     return items
 
 

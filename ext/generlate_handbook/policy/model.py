@@ -276,6 +276,7 @@ class Policy(Model):
     internal: Internal
     individual: Individual
     kpis: list[Text] = []
+    regions: dict[Id, ScheduleSpec] = {}  # regions' hours, for the ticket reports' KPIs
     helpdesk: Helpdesk | None = None
 
     def zone(self, clock: str) -> ZoneInfo:
