@@ -10,39 +10,20 @@ arithmetic. Nothing here imports Sphinx, docutils, the wording layer or the CLI.
 The public API is re-exported here: ``from generlate_handbook import clock``, ``clock.due(...)``.
 """
 
-from .api import (
-    due,
-    due_many,
-    elapsed,
-    elapsed_many,
-    is_open,
-    is_open_many,
-    next_open,
-    open_segments,
-    segments_until_due,
-    worst_case_elapsed,
-)
+from . import api
+from .api import *  # noqa: F403
 from .instants import InstantError, NaiveDatetimeError, OutOfRangeError, iso_utc, to_utc
 from .schedule import Schedule, Segment, open_intervals_on, schedule_for
 
 __all__ = [
+    *api.__all__,
     "InstantError",
     "NaiveDatetimeError",
     "OutOfRangeError",
     "Schedule",
     "Segment",
-    "due",
-    "due_many",
-    "elapsed",
-    "elapsed_many",
-    "is_open",
-    "is_open_many",
     "iso_utc",
-    "next_open",
     "open_intervals_on",
-    "open_segments",
     "schedule_for",
-    "segments_until_due",
     "to_utc",
-    "worst_case_elapsed",
 ]
