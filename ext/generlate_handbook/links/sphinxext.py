@@ -7,7 +7,11 @@ In every build:
 * reads the allowlist (``links_allowlist``, default ``_links/allowlist.yaml``, the path
   ``make linkcheck``'s runner reads too) and warns ``[links.allowlist]`` at each bad line;
 * warns ``[links.ignore_outside_allowlist]`` if ``linkcheck_ignore`` is set: the allowlist,
-  where every exemption carries a reason, is the only way to exempt a link.
+  where every exemption carries a reason, is the only way to exempt a link;
+* warns ``[links.outside]`` at each link, image, download, include or raw HTML URL that leads
+  outside the source folder, and publishes none of them (:mod:`.containment`);
+* publishes no page sources and removes output no current source produced (:mod:`.published`);
+* warns ``[links.script]`` at raw HTML or a link that would run code (:mod:`.scripts`).
 
 In a ``linkcheck`` build:
 
@@ -44,7 +48,10 @@ from generlate_handbook.links import (
 )
 from generlate_handbook.links.allowlist import Allowlist, AllowlistError, load_allowlist
 from generlate_handbook.links.cache import LinkCache, fresh_from_env, ignore_pattern
+from generlate_handbook.links.containment import setup_containment
+from generlate_handbook.links.published import setup_published
 from generlate_handbook.links.report import Verdict, classify, read_report
+from generlate_handbook.links.scripts import setup_scripts
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -289,4 +296,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", state.doctree_resolved)
     app.connect("build-finished", state.build_finished)
     app.connect("doctree-read", check_self_urls)
+    setup_containment(app)  # links stay inside the handbook
+    setup_published(app)  # no page sources, no stale output in _build/html
+    setup_scripts(app)  # no script in a page (raw HTML, javascript: links)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
