@@ -22,7 +22,11 @@ In a ``linkcheck`` build:
   records them in ``from-cache.json``;
 * records every place each external URL is linked from in ``occurrences.json`` (Sphinx checks,
   and reports, each URL once, at its first place);
-* after the build, merges Sphinx's ``output.json`` back into the cache.
+* after the build, merges Sphinx's ``output.json`` back into the cache;
+* replaces Sphinx's ``linkcheck`` builder with :class:`.linkcheck.StrictLinkcheckBuilder`
+  (GET only, 5xx and non-standard statuses broken, 429 waits capped, atomic reports).
+
+Every file it writes is written whole or not at all (:mod:`.files`).
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ from generlate_handbook.links import (
 from generlate_handbook.links.allowlist import Allowlist, AllowlistError, load_allowlist
 from generlate_handbook.links.cache import LinkCache, fresh_from_env, ignore_pattern
 from generlate_handbook.links.containment import setup_containment
+from generlate_handbook.links.files import atomic_write_text
+from generlate_handbook.links.linkcheck import StrictLinkcheckBuilder
 from generlate_handbook.links.published import setup_published
 from generlate_handbook.links.report import Verdict, classify, read_report
 from generlate_handbook.links.scripts import setup_scripts
@@ -97,13 +103,13 @@ class _LinksState:
             self.allowlist = load_allowlist(path)
         except AllowlistError as exc:
             self.allowlist = Allowlist()
-            for problem in exc.problems:
+            for error in exc.errors:
                 logger.warning(
                     "%s",
-                    problem.message,
+                    f"{error.key_path}: {error.message}" if error.key_path else error.message,
                     type=WARNING_TYPE,
                     subtype="allowlist",
-                    location=f"{path}:{problem.line}",
+                    location=f"{error.file}:{max(error.line, 1)}",
                 )
             return
         # New objects: never mutate the values conf.py handed over.
@@ -134,8 +140,8 @@ class _LinksState:
                 *app.config.linkcheck_ignore,
                 *(ignore_pattern(url) for url in sorted(fresh)),
             ]
-        (outdir / FROM_CACHE_FILE).write_text(
-            json.dumps(self.from_cache, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        atomic_write_text(
+            outdir / FROM_CACHE_FILE, json.dumps(self.from_cache, indent=1, sort_keys=True) + "\n"
         )
         if self.from_cache:
             logger.info("links: %d working link(s) taken from the cache", len(self.from_cache))
@@ -158,7 +164,7 @@ class _LinksState:
             return
         outdir = Path(app.outdir)
         places = {uri: sorted(found) for uri, found in sorted(self.occurrences.items())}
-        (outdir / OCCURRENCES_FILE).write_text(json.dumps(places, indent=1) + "\n", "utf-8")
+        atomic_write_text(outdir / OCCURRENCES_FILE, json.dumps(places, indent=1) + "\n")
         report = outdir / REPORT_FILE
         if not report.exists():
             return
@@ -290,6 +296,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "links_linkcheck_cache_max_age", 24 * 60 * 60, "", types=frozenset({int, float})
     )
     app.add_config_value("links_linkcheck_fresh", False, "", types=frozenset({bool}))
+    app.add_builder(StrictLinkcheckBuilder, override=True)
     state = _LinksState()
     app.connect("config-inited", state.config_inited)  # before linkcheck's own (priority 900)
     app.connect("builder-inited", state.builder_inited)
