@@ -16,8 +16,17 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from .limits import excerpt
 from .model import CALENDAR, Policy, Sla
-from .source import PolicyError, PolicyErrors, PolicySource, policy_files, read_sources
+from .source import (
+    PolicyError,
+    PolicyErrors,
+    PolicySource,
+    Snapshot,
+    parse_snapshots,
+    policy_files,
+    take_snapshots,
+)
 from .units import Duration, NoDeadline
 
 DEFAULT_POLICY_DIR = "policy"
@@ -48,12 +57,20 @@ class LoadedPolicy:
 
 def load(location: Path | Sequence[Path]) -> LoadedPolicy:
     """Load a policy folder (every ``*.yaml`` in it) or an explicit list of files."""
+    return _load_snapshots(take_snapshots(_files(location)))
+
+
+def _files(location: Path | Sequence[Path]) -> list[Path]:
     files = policy_files(location) if isinstance(location, Path) else list(location)
     if isinstance(location, Path) and not files:
         state = "has no *.yaml files" if location.is_dir() else "does not exist"
         name = PolicySource.display_name(location)
         raise PolicyErrors([PolicyError(name, 0, "", f"the policy folder {location} {state}")])
-    source = read_sources(files)
+    return files
+
+
+def _load_snapshots(snapshots: tuple[Snapshot, ...]) -> LoadedPolicy:
+    source = parse_snapshots(snapshots)
     policy = _validate(source)
     errors = list(_resolve_references(policy, source))
     if errors:
@@ -66,16 +83,14 @@ def load_policy(location: Path | Sequence[Path]) -> Policy:
     return load(location).policy
 
 
-@functools.lru_cache(maxsize=8)
-def _load_cached(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> LoadedPolicy:
-    return load(Path(folder))
+# Keyed by the files' names and whole texts: a file is read (consistently, see
+# ``source.snapshot``) on every call, and parsed only when its text changed.
+_load_cached = functools.lru_cache(maxsize=8)(_load_snapshots)
 
 
 def load_cached(policy_dir: Path) -> LoadedPolicy:
     """:func:`load`, reused while no file in the folder changes (for Sphinx builds)."""
-    files = policy_files(policy_dir)
-    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
-    return _load_cached(str(policy_dir.resolve()), stamp)
+    return _load_cached(take_snapshots(_files(policy_dir)))
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -110,13 +125,14 @@ def _located(source: PolicySource, error: Any) -> PolicyError:
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         listing = f" (allowed: {', '.join(allowed)})" if allowed and not close else ""
-        return source.error(loc, f"unknown key {loc[-1]!r}{hint}{listing}")
+        return source.error(loc, f"unknown key {excerpt(loc[-1])}{hint}{listing}")
     if kind == "missing":
-        return source.error(loc, f"missing required key {loc[-1]!r}")
+        return source.error(loc, f"missing required key {excerpt(loc[-1])}")
     message = error["msg"].removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         message = (
-            f"{error['input']!r} is not a valid id: use lower-case letters, digits and hyphens"
+            f"{excerpt(error['input'])} is not a valid id: use lower-case letters, digits and"
+            " hyphens"
         )
     elif kind == "too_short":
         message = "must not be empty"
@@ -124,7 +140,7 @@ def _located(source: PolicySource, error: Any) -> PolicyError:
         expected = _TYPE_MESSAGES[kind]
         if kind == "literal_error":
             expected = f"expected {error['ctx']['expected']}"
-        message = f"{expected}, got {error['input']!r}"
+        message = f"{expected}, got {excerpt(error['input'])}"
     return source.error(loc, message)
 
 
