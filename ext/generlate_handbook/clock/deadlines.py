@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from ..policy.limits import check_moment
 from ..policy.model import CALENDAR, Policy
 from ..policy.units import Duration, NoDeadline
 from ..wording import format_duration
@@ -87,6 +88,7 @@ def ticket_deadlines(
     if severity_id not in policy.severities:
         known = ", ".join(policy.severities)
         raise UnknownIdError(f"unknown severity {severity_id!r} (known: {known})")
+    check_moment(opened, "a ticket opened at")  # the clock's range of years
     # The calendar clock is open at every instant: this rejects naive times and converts to UTC.
     opened = biz.next_open(opened, biz.Schedule.calendar())
     sla = policy.sla_for(plan_id)

@@ -39,6 +39,14 @@ def check_year(year: int, what: str = "year") -> int:
     return year
 
 
+def policy_year(argument: str | None) -> int:
+    """A directive option's year (docutils reports the ValueError at the directive's line)."""
+    text = (argument or "").strip()
+    if not text.isascii() or not text.isdigit():
+        raise ValueError(f"{excerpt(text)} is not a year such as 2026")
+    return check_year(int(text))
+
+
 def check_moment(moment: date | datetime, what: str) -> None:
     """A ticket's time or a date must fall in the allowed years (its own calendar)."""
     if not MIN_YEAR <= moment.year <= MAX_YEAR:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..wording import format_value
+from ..wording import KeyPathError, format_value
 from .common import PolicyDirective, paragraph
 
 
@@ -28,11 +28,19 @@ class PolicyList(PolicyDirective):
                 f"{resolved.path!r} is a single value, not a list: use the policy role", "key"
             )
             return []
-        bullets = nodes.bullet_list(classes=["policy-list"])
-        for item in items:
-            bullets += nodes.list_item(
-                "", paragraph(format_value(loaded.policy, item, resolved.clock))
+        try:
+            texts = [format_value(loaded.policy, item, resolved.clock) for item in items]
+        except KeyPathError:
+            keys = ", ".join(value) if isinstance(value, dict) else "items"
+            self.warn(
+                f"{resolved.path!r} holds {keys}, each with several values, not one: list a"
+                " list or a mapping of single values, or use the policy role on one key",
+                "key",
             )
+            return []
+        bullets = nodes.bullet_list(classes=["policy-list"])
+        for text in texts:
+            bullets += nodes.list_item("", paragraph(text))
         self.set_source_info(bullets)
         return [bullets]
 

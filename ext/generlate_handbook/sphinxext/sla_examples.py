@@ -21,6 +21,7 @@ from sphinx.application import Sphinx
 
 from .. import clock as biz
 from ..clock.deadlines import Deadline, UnknownIdError, ticket_deadlines
+from ..policy.limits import OutOfRangeError
 from .common import PolicyDirective, build_table, paragraph
 
 
@@ -60,7 +61,7 @@ class SlaExamples(PolicyDirective):
             stamp, _, label = line.strip().partition(" ")
             try:
                 ticket = ticket_deadlines(policy, plan_id, severity, datetime.fromisoformat(stamp))
-            except (UnknownIdError, biz.NaiveDatetimeError) as error:
+            except (UnknownIdError, biz.NaiveDatetimeError, OutOfRangeError) as error:
                 self.warn(f"sla-examples: {str(error).strip(chr(39) + chr(34))}", "example")
                 return []
             except ValueError:

@@ -10,6 +10,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
 from ..clock.regimes import regimes
+from ..policy.limits import policy_year
 from ..policy.zones import parse_zone, reader_name
 from ..wording import format_schedule
 from .common import PolicyDirective, build_table, paragraph
@@ -25,7 +26,7 @@ class SupportHours(PolicyDirective):
     option_spec: ClassVar[dict] = {
         "schedules": directives.unchanged,
         "zones": directives.unchanged,
-        "year": directives.positive_int,
+        "year": policy_year,
     }
 
     def run(self) -> list[nodes.Node]:
