@@ -183,7 +183,9 @@ def _read_regular(path: Path) -> tuple[bytes, os.stat_result]:
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            raise _Unreadable(f"not a regular file ({_kind(info.st_mode)}); skipped")
+            raise _Unreadable(
+                f"not a regular file ({_kind(info.st_mode)}); a policy file must be one"
+            )
         if info.st_size > MAX_FILE_BYTES:
             raise _Unreadable(_too_large(info.st_size))
         chunks, size = [], 0
