@@ -160,7 +160,10 @@ def test_ctrl_c_exits_130_quietly(capsys, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "cmd_check", interrupted)
-    status = cli.main(["--policy", POLICY, "check"])
+    try:
+        status = cli.main(["--policy", POLICY, "check"])
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C escaped handbook-policy's main()")
     out, err = capsys.readouterr()
     assert status == 130
     assert (out, err) == ("", "")

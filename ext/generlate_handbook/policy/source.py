@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import ReusedAnchorWarning
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .limits import MAX_DEPTH, MAX_FILE_BYTES, excerpt
 from .scan import scan_limits
@@ -265,8 +268,11 @@ def _parse(text: str, name: str, errors: list[PolicyError]) -> Any:
                 for line, path, message in problems
             )
             return None
-        # Round-trip keeps line numbers; it builds no Python objects from tags.
-        return YAML(typ="rt", pure=True).load(text)
+        # Round-trip keeps line numbers; it builds no Python objects from tags. Redefining an
+        # anchor is valid YAML: ruamel's warning about it would only be noise on stderr.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            return YAML(typ="rt", pure=True).load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
@@ -274,6 +280,12 @@ def _parse(text: str, name: str, errors: list[PolicyError]) -> Any:
         if error.context and "duplicate" not in problem:
             problem = f"{error.context}: {problem}"
         errors.append(PolicyError(name, line, "", f"YAML syntax: {_bounded(problem)}"))
+    except ReaderError as error:  # a character YAML does not allow in a stream
+        line = text[: max(error.position, 0)].count("\n") + 1
+        character = f"U+{error.character:04X}" if isinstance(error.character, int) else "a byte"
+        errors.append(
+            PolicyError(name, line, "", f"YAML syntax: the character {character} is not allowed")
+        )
     except (YAMLError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
         # Last line of defence: the limits above catch what is known to reach here.
         errors.append(PolicyError(name, 0, "", f"cannot read as YAML: {_bounded(str(error))}"))
