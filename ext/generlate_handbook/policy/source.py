@@ -71,22 +71,7 @@ class PolicySource:
             name = self.display_name(self.files[0]) if self.files else "policy"
             return name, 0
         file, node = self.origin[str(path[0])]
-        line = _key_line(node, path[0]) or 0
-        current: Any = node[path[0]]
-        for part in path[1:]:
-            if isinstance(current, CommentedMap) and part in current:
-                line = _key_line(current, part) or line
-                current = current[part]
-            elif (
-                isinstance(current, CommentedSeq)
-                and isinstance(part, int)
-                and (0 <= part < len(current))
-            ):
-                line = current.lc.item(part)[0] + 1
-                current = current[part]
-            else:
-                break
-        return file, line
+        return file, locate_in(node, path)
 
     def error(self, path: Sequence[str | int], message: str) -> PolicyError:
         file, line = self.locate(path)
@@ -103,6 +88,23 @@ class PolicySource:
             return str(absolute.relative_to(Path.cwd()))
         except ValueError:
             return str(path)
+
+
+def locate_in(node: Any, path: Sequence[str | int]) -> int:
+    """The 1-based line of ``path`` inside round-trip YAML ``node`` (or of its nearest existing
+    parent; 0 when not even the first part exists). A key a ``<<:`` merge brought in is found
+    where it is written."""
+    line, current = 0, node
+    for part in path:
+        if isinstance(current, CommentedMap) and part in current:
+            line, current = _key_line(current, part) or line, current[part]
+        elif (
+            isinstance(current, CommentedSeq) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            line, current = current.lc.item(part)[0] + 1, current[part]
+        else:
+            break
+    return line
 
 
 def _key_line(node: CommentedMap, key: object, depth: int = 0) -> int | None:

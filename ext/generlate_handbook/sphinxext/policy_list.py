@@ -5,7 +5,8 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..wording import KeyPathError, format_value
+from ..policy.model import Policy
+from ..wording import format_value
 from .common import PolicyDirective, paragraph
 
 
@@ -14,11 +15,8 @@ class PolicyList(PolicyDirective):
 
     required_arguments = 1
 
-    def run(self) -> list[nodes.Node]:
-        loaded = self.policy_loaded()
-        if loaded is None:
-            return []
-        resolved = self.resolve_key(loaded.policy, self.arguments[0])
+    def render(self, policy: Policy) -> list[nodes.Node]:
+        resolved = self.resolve_key(policy, self.arguments[0])
         if resolved is None:
             return []
         value = resolved.value
@@ -28,20 +26,11 @@ class PolicyList(PolicyDirective):
                 f"{resolved.path!r} is a single value, not a list: use the policy role", "key"
             )
             return []
-        try:
-            texts = [format_value(loaded.policy, item, resolved.clock) for item in items]
-        except KeyPathError:
-            keys = ", ".join(value) if isinstance(value, dict) else "items"
-            self.warn(
-                f"{resolved.path!r} holds {keys}, each with several values, not one: list a"
-                " list or a mapping of single values, or use the policy role on one key",
-                "key",
-            )
-            return []
         bullets = nodes.bullet_list(classes=["policy-list"])
-        for text in texts:
-            bullets += nodes.list_item("", paragraph(text))
-        self.set_source_info(bullets)
+        for item in items:
+            # A mapping of mappings (slas.standard.targets) raises KeyPathError: a located
+            # warning from PolicyDirective.run.
+            bullets += nodes.list_item("", paragraph(format_value(policy, item, resolved.clock)))
         return [bullets]
 
 
