@@ -10,9 +10,9 @@ from policy_fixtures import FIXTURES, POLICY_FILE, edited_policy, line_of
 
 from generlate_handbook.cli import main
 from generlate_handbook.helpdesk.export import build_export
-from generlate_handbook.helpdesk.zones import ZENDESK_ZONES, iana_of, zendesk_zone_name
 from generlate_handbook.policy.load import load_policy
 from generlate_handbook.policy.source import PolicyErrors
+from generlate_handbook.policy.zendesk_zones import ZENDESK_ZONES, iana_of, zendesk_zone_name
 
 DOCS = FIXTURES / "zendesk"
 SEV1_RESPONSE = ("within: 24h\n          from", "within: 16h\n          from")

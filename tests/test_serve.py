@@ -6,6 +6,7 @@ started in a fresh clone on a free port of 127.0.0.1; every wait is bounded.
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -34,7 +35,7 @@ def fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as answer:
             return str(answer.read().decode())
-    except OSError:
+    except (OSError, http.client.HTTPException):  # a page rewritten while it is being read
         return ""
 
 

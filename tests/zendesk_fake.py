@@ -14,7 +14,7 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from generlate_handbook.helpdesk.zones import ZENDESK_ZONES
+from generlate_handbook.policy.zendesk_zones import ZENDESK_ZONES
 
 PRIORITIES = {"urgent", "high", "normal", "low"}
 METRICS = {

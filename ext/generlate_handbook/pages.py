@@ -119,7 +119,7 @@ def tokens(
         line = first_line + (token.map[0] if token.map else 0)
         yield token, line
         if token.type in ("fence", "colon_fence") and depth < MAX_DEPTH:
-            directive = _directive(token, line)
+            directive = directive_of(token, line)
             if directive and directive.markdown:
                 yield from tokens(directive.content, md, directive.content_line, depth + 1)
 
@@ -137,7 +137,8 @@ class _Directive:
         return self.name not in CODE_DIRECTIVES | DATA_DIRECTIVES
 
 
-def _directive(token: Token, line: int) -> _Directive | None:
+def directive_of(token: Token, line: int) -> _Directive | None:
+    """The directive a fence opens (name, argument, options with lines, content), or None."""
     match = DIRECTIVE.match(token.info.strip())
     if not match:
         return None
@@ -172,7 +173,7 @@ def pieces(text: str, md: MarkdownIt) -> Iterator[Piece]:
 
 
 def _fence_pieces(token: Token, line: int) -> Iterator[Piece]:
-    directive = _directive(token, line)
+    directive = directive_of(token, line)
     if directive is None:  # a plain code fence
         yield from _lines(token.content, line + 1, "code")
         return

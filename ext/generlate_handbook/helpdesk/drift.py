@@ -11,10 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..policy.model import Policy
+from ..policy.zendesk_zones import same_zone
 from ..wording import DAY_NAMES, format_minutes, join_words
 from .export import METRIC_WORDS, MetricOrigin, ZendeskExport, build_export
 from .live import LiveMetric, LivePolicy, LiveSchedule, LiveState
-from .zones import same_zone
 
 ZENDESK_DAYS = (DAY_NAMES[6], *DAY_NAMES[:6])  # Zendesk's week starts on Sunday
 

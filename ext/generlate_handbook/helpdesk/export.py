@@ -22,8 +22,8 @@ from typing import Any, Literal
 from ..policy.helpdesk import PRIORITIES, Helpdesk
 from ..policy.model import CALENDAR, Policy, ScheduleSpec, Target
 from ..policy.units import Duration
+from ..policy.zendesk_zones import zendesk_zone_name
 from .unenforced import Unenforced, unenforced_facts
-from .zones import zendesk_zone_name
 
 MINUTES_PER_DAY = 24 * 60
 METRICS: dict[str, str] = {"response": "first_reply_time", "resolution": "total_resolution_time"}

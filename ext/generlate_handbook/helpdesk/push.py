@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..policy.zendesk_zones import iana_of
 from .client import Client, ZendeskError
 from .export import ZendeskExport, json_text, write_atomic
 from .live import LiveInputError, parse_policy
-from .zones import iana_of
 
 SCHEDULES = "/api/v2/business_hours/schedules"
 POLICIES = "/api/v2/slas/policies"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from ..helpdesk.zones import zendesk_zone_name
+from .zendesk_zones import zendesk_zone_name
 
 if TYPE_CHECKING:
     from .model import Policy

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .helpdesk import helpdesk_errors
 from .limits import excerpt
@@ -116,14 +116,23 @@ def _validate(source: PolicySource) -> Policy:
         raise PolicyErrors(_located(source, error) for error in exc.errors()) from None
 
 
-def _located(source: PolicySource, error: Any) -> PolicyError:
-    """Turn one pydantic error into a located, plain-language one."""
+def validate_located(root: Any, data: Any, source: PolicySource) -> Any:
+    """Validate ``data`` as ``root`` (a model, or a type such as ``list[Model]``), with every
+    error located in ``source`` like the policy's; raise :class:`PolicyErrors`."""
+    try:
+        return TypeAdapter(root).validate_python(data)
+    except ValidationError as exc:
+        raise PolicyErrors(_located(source, error, root) for error in exc.errors()) from None
+
+
+def _located(source: PolicySource, error: Any, root: Any = Policy) -> PolicyError:
+    """Turn one pydantic error into a located, plain-language one (``root``: the model)."""
     loc = [part for part in error["loc"] if part != "[key]"]
     kind: str = error["type"]
     # Unions and constrained types add their own names to the location: drop them.
     loc = [part for part in loc if not (isinstance(part, str) and _is_type_tag(part))]
     if kind == "extra_forbidden":
-        allowed = keys_at(Policy, loc[:-1])
+        allowed = keys_at(root, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         listing = f" (allowed: {', '.join(allowed)})" if allowed and not close else ""

@@ -64,9 +64,13 @@ class PolicySource:
     data: dict[str, Any] = field(default_factory=dict)
     origin: dict[str, tuple[str, CommentedMap]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    #: A document of another shape (a list, e.g. the link allowlist): (file shown, its node).
+    root: tuple[str, Any] | None = None
 
     def locate(self, path: Sequence[str | int]) -> tuple[str, int]:
         """The file and 1-based line of ``path``, or of its nearest existing parent."""
+        if self.root is not None:
+            return self.root[0], line_in(self.root[1], path) or 1
         if not path or path[0] not in self.origin:
             name = self.display_name(self.files[0]) if self.files else "policy"
             return name, 0
@@ -316,3 +320,30 @@ def _merge_top_level(
             continue
         source.origin[key] = (name, document)
         source.data[key] = document[key]
+
+
+def parse_document(text: str, name: str) -> Any:
+    """One YAML document of any shape (the link allowlist is a list), parsed like the policy's
+    files, with line numbers; raise :class:`PolicyErrors` naming ``name``."""
+    errors: list[PolicyError] = []
+    document = _parse(text, name, errors)  # within the policy's input limits
+    if errors:
+        raise PolicyErrors(errors)
+    return document
+
+
+def line_in(node: Any, path: Sequence[str | int]) -> int:
+    """The 1-based line of ``path`` inside round-trip YAML ``node`` of any shape (or of its
+    nearest existing parent); 0 if not even its first part exists."""
+    line, current = 0, node
+    for part in path:
+        if isinstance(current, CommentedMap) and part in current:
+            line = current.lc.key(part)[0] + 1
+        elif (
+            isinstance(current, CommentedSeq) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            line = current.lc.item(part)[0] + 1
+        else:
+            break
+        current = current[part]
+    return line

@@ -7,20 +7,16 @@ so on). Nested directives (tabs, admonitions) are parsed too, as MyST does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.mdit import create_md_parser
 
+from .. import pages as myst
 from ..policy.model import Policy
 from ..policy.source import KeyPath
 
 MAX_PAGE_BYTES = 2_000_000
-MAX_DEPTH = 20
 
 
 @dataclass(frozen=True)
@@ -31,44 +27,26 @@ class PolicyUse:
     line: int
 
 
-def _parser() -> MarkdownIt:
-    config = MdParserConfig(enable_extensions={"colon_fence", "deflist"})
-    return create_md_parser(config, RendererHTML)
-
-
-def page_uses(text: str, policy: Policy) -> list[PolicyUse]:
-    """The key paths a page's MyST source renders, with lines (1-based)."""
-    return list(_uses(_parser(), text, policy, 0, 0))
-
-
-def _uses(
-    md: MarkdownIt, text: str, policy: Policy, offset: int, depth: int
-) -> Iterator[PolicyUse]:
-    if depth > MAX_DEPTH:
-        return
-    for token in md.parse(text):
-        line = offset + (token.map[0] + 1 if token.map else 1)
+def page_uses(text: str, policy: Policy, md: MarkdownIt) -> list[PolicyUse]:
+    """The key paths a page's MyST source renders, with lines (1-based), as MyST parses it
+    (``md`` from :func:`generlate_handbook.pages.parser_for`)."""
+    uses = []
+    for token, line in myst.tokens(text, md):
         if token.type == "inline":
             for child in token.children or []:
                 if child.type == "myst_role" and child.meta.get("name") == "policy":
-                    yield PolicyUse(tuple(child.content.strip().split(".")), line)
-        elif token.type in {"fence", "colon_fence"} and token.info.startswith("{"):
-            name, _, argument = token.info[1:].partition("}")
-            options, body_offset, body = _split_options(token.content)
-            for path in directive_paths(name.strip(), argument.strip(), options, policy):
-                yield PolicyUse(path, line)
-            yield from _uses(md, body, policy, line + body_offset, depth + 1)
-
-
-def _split_options(content: str) -> tuple[dict[str, str], int, str]:
-    lines = content.splitlines()
-    options: dict[str, str] = {}
-    index = 0
-    while index < len(lines) and lines[index].startswith(":"):
-        key, _, value = lines[index][1:].partition(":")
-        options[key.strip()] = value.strip()
-        index += 1
-    return options, index, "\n".join(lines[index:])
+                    uses.append(PolicyUse(tuple(child.content.strip().split(".")), line))
+        elif token.type in {"fence", "colon_fence"}:
+            directive = myst.directive_of(token, line)
+            if directive is None:
+                continue
+            options = {}
+            for _, key, option_line in directive.options:
+                match = myst.OPTION.match(option_line)
+                options[key] = (match["value"] or "") if match else ""
+            paths = directive_paths(directive.name, directive.argument.strip(), options, policy)
+            uses.extend(PolicyUse(path, line) for path in paths)
+    return uses
 
 
 def directive_paths(
@@ -107,7 +85,7 @@ def _related(a: KeyPath, b: KeyPath) -> bool:
 
 def handbook_uses(source_dir: Path, policy: Policy) -> dict[str, list[PolicyUse]]:
     """Every page under ``source_dir`` (``customer-support/slas.md``) with its policy uses."""
-    md = _parser()
+    md = myst.parser_for(source_dir)
     pages: dict[str, list[PolicyUse]] = {}
     for page in sorted(source_dir.rglob("*.md")):
         relative = page.relative_to(source_dir)
@@ -115,7 +93,7 @@ def handbook_uses(source_dir: Path, policy: Policy) -> dict[str, list[PolicyUse]
             continue
         if page.stat().st_size > MAX_PAGE_BYTES:
             continue
-        uses = list(_uses(md, page.read_text(encoding="utf-8", errors="replace"), policy, 0, 0))
+        uses = page_uses(page.read_text(encoding="utf-8", errors="replace"), policy, md)
         if uses:
             pages[relative.as_posix()] = uses
     return pages

@@ -12,7 +12,8 @@ Add ``generlate_handbook.sphinxext`` to ``extensions`` and set ``policy_dir`` (r
 - ``policy-history`` directive: the policy's git history in readers' words (:mod:`.policy_history`);
 - edit links from a page to the policy lines it renders (:mod:`.policy_source`);
 - ``zendesk-setup`` directive: the SLAs as Zendesk has them, from the export
-  (:mod:`.zendesk_setup`).
+  (:mod:`.zendesk_setup`);
+- page titles escaped in the theme's top navigation (:mod:`.escaping`).
 
 Warnings have type ``policy`` (suppress with ``suppress_warnings = ["policy.key"]`` etc.).
 """
@@ -25,6 +26,7 @@ from sphinx.application import Sphinx
 
 from .availability_budget import setup_availability_budget
 from .common import setup_policy_loading
+from .escaping import setup_escaping
 from .policy_history import setup_policy_history
 from .policy_list import setup_policy_list
 from .policy_source import setup_policy_source
@@ -46,6 +48,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_policy_history(app)
     setup_policy_source(app)
     setup_zendesk_setup(app)
+    setup_escaping(app)  # titles escaped in the theme's top navigation
     return {
         "version": "1",
         "env_version": 1,

@@ -18,6 +18,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .. import pages as myst
 from ..review.pages import MAX_PAGE_BYTES, page_uses
 from .common import try_load
 
@@ -37,7 +38,8 @@ def _sources(app: Sphinx, pagename: str, context: dict[str, Any]) -> list[dict[s
     source = Path(app.env.doc2path(pagename))
     if loaded is None or not source.is_file() or source.stat().st_size > MAX_PAGE_BYTES:
         return []
-    uses = page_uses(source.read_text(encoding="utf-8", errors="replace"), loaded.policy)
+    md = myst.parser_for(Path(app.srcdir))
+    uses = page_uses(source.read_text(encoding="utf-8", errors="replace"), loaded.policy, md)
     by_file: dict[Path, set[int]] = {}
     names = {loaded.source.display_name(path): path for path in loaded.files}
     for use in uses:
