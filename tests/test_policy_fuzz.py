@@ -146,6 +146,7 @@ def exercise(folder: Path, text: str) -> None:
     from generlate_handbook.clock.availability import budgets
     from generlate_handbook.clock.deadlines import ticket_deadlines
     from generlate_handbook.clock.regimes import regimes
+    from generlate_handbook.clock.schedule import Schedule
     from generlate_handbook.sphinxext.common import load_errors, try_load
     from generlate_handbook.wording import KeyPathError, format_resolved, format_schedule, resolve
 
@@ -167,7 +168,7 @@ def exercise(folder: Path, text: str) -> None:
             format_resolved(policy, resolve(policy, key_path))
     for spec in policy.schedules.values():
         format_schedule(spec)
-        regimes(spec.clock, [ZoneInfo("UTC"), ZoneInfo("Asia/Kolkata")], 2026)
+        regimes(Schedule.from_spec(spec), [ZoneInfo("UTC"), ZoneInfo("Asia/Kolkata")], 2026)
     opened = datetime(2026, 10, 30, 23, tzinfo=UTC)
     for plan_id, plan in policy.plans.items():
         if plan.availability is not None:

@@ -183,6 +183,13 @@ LIMITS = [
         "U+001B",
     ),
     (
+        "list as a key",
+        ("\nkpis:\n", "\n? [a]: 1\nkpis:\n"),
+        "? [a]",
+        "(top level)",
+        "a key must be a name, not a list or a mapping",
+    ),
+    (
         "alias to the value it is in",
         ("  - Total case volume", "  - &me [*me]"),
         "&me",
@@ -374,3 +381,9 @@ def test_the_real_policy_is_far_inside_every_limit():
     size = POLICY_FILE.stat().st_size
     assert size * 20 < limits.MAX_FILE_BYTES
     load(POLICY_FILE.parent)
+
+
+def test_the_policy_years_are_the_clocks_years():
+    from generlate_handbook.clock import instants
+
+    assert (limits.MIN_YEAR, limits.MAX_YEAR) == (instants.FIRST_YEAR, instants.LAST_YEAR)

@@ -18,7 +18,9 @@ MAX_STRING = 4_000  # characters in one key or value
 MAX_DIGITS = 12  # digits in a row in one unquoted value
 MAX_DURATION_DAYS = 3_660  # a target's length: 10 years (a business day counts as a day)
 MAX_COUNT = 1_000_000  # "5 cases"
-MIN_YEAR, MAX_YEAR = 1970, 9000  # tickets, checked years, support-hours tables
+# Tickets, checked years, support-hours tables: the years the clock computes with (its int64
+# nanoseconds reach 1677-2262; clock.instants.FIRST_YEAR/LAST_YEAR, kept equal by a test).
+MIN_YEAR, MAX_YEAR = 1700, 2260
 EXCERPT_CHARS = 60  # the longest quote of a value in a message
 
 YEAR_RANGE = f"{MIN_YEAR}–{MAX_YEAR}"
@@ -29,7 +31,8 @@ _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
 
 
 class OutOfRangeError(ValueError):
-    """A date or year outside what the clock computes with (``MIN_YEAR``–``MAX_YEAR``)."""
+    """A date or year outside what the clock computes with (``MIN_YEAR``–``MAX_YEAR``); the
+    clock's own ``clock.instants.OutOfRangeError`` says the same of instants."""
 
 
 def check_year(year: int, what: str = "year") -> int:

@@ -128,9 +128,10 @@ def _problems(events: Iterator[Event]) -> Iterator[Located]:
             if len(scan.stack) >= MAX_DEPTH:
                 yield line, path, f"nested more than {MAX_DEPTH} levels deep"
                 return
+            if is_key:  # "? [a]": every policy key is a name, never a list or a mapping
+                yield line, path, "a key must be a name, not a list or a mapping"
+                return
             frame = _Frame(path, isinstance(event, MappingStartEvent), None, scan.count - 1)
-            if is_key:  # a mapping or list used as a key: named by its position
-                scan.placed(True, "?")
             if event.anchor:
                 frame.anchor = str(event.anchor)
                 scan.open_anchors.add(frame.anchor)

@@ -360,5 +360,4 @@ def working_time(fact: Fact) -> timedelta | None:
         return None
     if fact.spec is None:
         return fact.deadline.fixed()
-    clock = fact.spec.clock
-    return fact.deadline.on_business_clock(clock.day_minutes(), clock.week_minutes())
+    return fact.spec.working_time(fact.deadline)

@@ -8,6 +8,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
+from ..clock import Schedule
 from ..clock.regimes import regimes
 from ..policy.limits import policy_year
 from ..policy.model import Policy
@@ -53,7 +54,7 @@ class SupportHours(PolicyDirective):
                 for zone in (spec.zone, *zones)
             ]
             rows: list[list[nodes.Node | str]] = []
-            for regime in regimes(spec.clock, zones, year):
+            for regime in regimes(Schedule.from_spec(spec), zones, year):
                 dates = f"{format_day_month(regime.first)} – {format_day_month(regime.last)}"
                 cells = [
                     f"{cell} {abbr}" if abbr and abbr != "UTC" else cell
