@@ -224,9 +224,3 @@ def test_mutated_policies_are_accepted_or_refused_with_located_errors_in_bounds(
     )
     assert done.returncode == 0, textwrap.shorten(done.stderr, 8000)
     assert f"{EXAMPLES} mutated policies" in done.stdout
-
-
-@given(text=mutated_policy())
-@settings(max_examples=5, deadline=None, derandomize=True, database=None)
-def test_the_mutations_change_the_file(text):
-    assert text != POLICY_TEXT or text.strip() == POLICY_TEXT.strip()

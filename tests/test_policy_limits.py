@@ -20,12 +20,7 @@ from policy_fixtures import POLICY_FILE, edited_policy, line_of, policy_text
 from generlate_handbook.checks import check_policy
 from generlate_handbook.policy import limits, source
 from generlate_handbook.policy.load import load, load_cached
-from generlate_handbook.policy.source import PolicyErrors
-
-try:
-    from generlate_handbook.policy.source import snapshot
-except ImportError:
-    snapshot = None
+from generlate_handbook.policy.source import PolicyErrors, snapshot
 
 LOCATED = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<rest>.+)$")
 
