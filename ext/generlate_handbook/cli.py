@@ -234,7 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="handbook-policy",
         description="Validate the support policy, check its invariants, compute due dates.",
-        epilog="Exit status: 0 success, 1 a policy problem, 2 a usage or input error.",
+        epilog="Exit status: 0 success, 1 a policy problem, 2 a usage or input error; diff, "
+        "report and zendesk say theirs in VERB --help.",
     )
     parser.add_argument(
         "--policy",
@@ -257,7 +258,15 @@ def build_parser() -> argparse.ArgumentParser:
         "default: this year and next)",
     )
     check.set_defaults(run=cmd_check)
+    _add_clock_verbs(verbs)
+    add_diff_parser(verbs)
+    add_report_parsers(verbs)
+    add_zendesk_parser(verbs)
+    return parser
 
+
+def _add_clock_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``due``, ``explain`` and ``budget``: the clock and the availability budget."""
     for name, run, help_text in (
         ("due", cmd_due, "when a ticket's response and resolution are due"),
         ("explain", cmd_explain, "the same, listing the open hours counted"),
@@ -290,10 +299,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     budget.add_argument("--json", action="store_true", help="print JSON")
     budget.set_defaults(run=cmd_budget)
-    add_diff_parser(verbs)
-    add_report_parsers(verbs)
-    add_zendesk_parser(verbs)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -315,8 +320,7 @@ def _run(argv: Sequence[str] | None) -> int:
     try:
         return args.run(args)
     except PolicyErrors as errors:
-        for error in errors.errors:
-            print(error, file=sys.stderr)
+        errors.report()
         return EXIT_POLICY
     except CliError as error:
         print(f"handbook-policy: {error}", file=sys.stderr)

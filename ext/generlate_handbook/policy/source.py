@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import time
 import warnings
 from collections.abc import Iterable, Sequence
@@ -55,6 +56,11 @@ class PolicyErrors(Exception):
     def __init__(self, errors: Iterable[PolicyError]) -> None:
         self.errors = sorted(set(errors))
         super().__init__("\n".join(str(error) for error in self.errors))
+
+    def report(self) -> None:
+        """Print every error on standard error, one per line (the CLI verbs' way to say them)."""
+        for error in self.errors:
+            print(error, file=sys.stderr)
 
 
 @dataclass

@@ -106,8 +106,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"handbook-policy report: {error}", file=sys.stderr)
         return EXIT_INPUT
     except PolicyErrors as errors:
-        for error in errors.errors:
-            print(error, file=sys.stderr)
+        errors.report()
         return EXIT_POLICY
 
 
@@ -168,8 +167,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"handbook-policy demo-tickets: {error}", file=sys.stderr)
         return EXIT_INPUT
     except PolicyErrors as errors:
-        for error in errors.errors:
-            print(error, file=sys.stderr)
+        errors.report()
         return EXIT_POLICY
     write_csv(columns, Path(args.out))
     print(args.out)
