@@ -36,7 +36,12 @@ FORMATS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
 
 
 def add_report_parsers(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    report = verbs.add_parser("report", help="SLA attainment and success measures from tickets")
+    report = verbs.add_parser(
+        "report",
+        help="SLA attainment and success measures from tickets",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     report.add_argument(
         "source",
         metavar="TICKETS.csv|EXPORT_DIR",
