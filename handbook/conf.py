@@ -13,12 +13,13 @@ extensions = [
     "sphinx_design",
     "generlate_handbook.sphinxext",
     "generlate_handbook.links.sphinxext",
+    "generlate_handbook.navigation",
 ]
 
 # --- Sources ----------------------------------------------------------------------------------
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "_links"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "_links", "_templates"]
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "attrs_block"]
 # Links to headings (page.md#some-heading) are resolved, and checked, down to level 4.
 myst_heading_anchors = 4
@@ -45,6 +46,7 @@ html_title = "Generlate Support"
 html_short_title = "Generlate Support"
 html_baseurl = os.environ.get("HANDBOOK_BASEURL", "https://handbook.generlate.com/")
 html_static_path: list[str] = []
+templates_path = ["_templates"]
 html_show_sourcelink = False
 html_context = {
     "github_user": REPOSITORY.split("/")[0],
@@ -63,8 +65,15 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc", "edit-this-page"],
     "footer_start": ["copyright"],
     "footer_end": ["theme-version"],
+    # Rendered once per page, not twice (the theme renders other templates to see if empty).
+    "templates_skip_empty_check": ["neighbourhood-nav.html", "navbar-nav.html"],
 }
-html_sidebars = {"**": ["sidebar-nav-bs"]}
+# The primary sidebar lists the page's neighbourhood, not its whole section (the theme's
+# sidebar-nav-bs embeds every page of the section in every page: O(N) per page). A section of
+# up to navigation_full_section pages is still listed whole; see generlate_handbook.navigation.
+html_sidebars = {"**": ["neighbourhood-nav"]}
+navigation_window = 21  # at most this many entries per level in a larger section
+navigation_full_section = 60
 
 # --- Links --------------------------------------------------------------------------------------
 # Internal links are checked by every build (`make check`: MyST, Sphinx and

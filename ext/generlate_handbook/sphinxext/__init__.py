@@ -21,6 +21,7 @@ from sphinx.application import Sphinx
 
 from .availability_budget import setup_availability_budget
 from .common import setup_policy_loading
+from .dependency import setup_policy_dependency
 from .policy_list import setup_policy_list
 from .role import setup_role
 from .sla_examples import setup_sla_examples
@@ -30,6 +31,7 @@ from .support_hours import setup_support_hours
 
 def setup(app: Sphinx) -> dict[str, Any]:
     setup_policy_loading(app)
+    setup_policy_dependency(app)
     setup_role(app)
     setup_sla_table(app)
     setup_support_hours(app)

@@ -1,0 +1,195 @@
+"""Sphinx extension: a primary sidebar that lists the current page's neighbourhood.
+
+pydata-sphinx-theme's ``sidebar-nav-bs`` embeds the whole toctree of the page's top-level
+section in every page, so a section of N pages costs O(N) HTML and time on each of its N pages.
+This extension gives the ``neighbourhood-nav.html`` template (in ``handbook/_templates/``) a
+bounded list instead:
+
+- a top-level section of at most ``navigation_full_section`` pages is listed whole, expanded
+  (a small handbook keeps the navigation it always had, without collapse toggles);
+- a larger one lists the path from the section down to the page: at each level the entries
+  around the page on that path (at most ``navigation_window``, with a link to the nearest
+  hidden entry on each side that has more), and the page's own first children.
+
+The outline (each page's toctree children and parent) is built once per build, after reading;
+each page then costs O(depth x window) however large its section grows. The template escapes
+every title and address; pages outside the toctree (the root page, search) get no sidebar.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+TEMPLATE = "neighbourhood-nav"
+_EXTERNAL = re.compile(r"https?://", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One sidebar line: a page (with its listed children) or a link to hidden neighbours."""
+
+    title: str
+    href: str
+    current: bool = False  # this page: aria-current="page"
+    on_path: bool = False  # this page or one of its ancestors: highlighted
+    external: bool = False
+    children: tuple[Entry, ...] = ()
+    more: int = 0  # > 0: this line stands for `more` hidden entries, linking to the nearest
+    earlier: bool = False  # the hidden entries come before the window (else after it)
+
+
+@dataclass
+class Outline:
+    """The toctree as parent and children maps, built once per build from ``env.tocs``."""
+
+    root: str
+    children: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # doc: (title, ref)
+    parent: dict[str, str] = field(default_factory=dict)
+    size: dict[str, int] = field(default_factory=dict)  # pages under each top-level section
+
+    @classmethod
+    def of(cls, env: BuildEnvironment) -> Outline:
+        outline = cls(root=env.config.root_doc)
+        titles = {doc: node.astext() for doc, node in env.titles.items()}
+        for doc in sorted(env.tocs):
+            entries = []
+            for toctree in env.tocs[doc].findall(addnodes.toctree):
+                for title, ref in toctree["entries"]:
+                    if ref in titles and ref != doc:
+                        entries.append((title or titles[ref], ref))
+                        outline.parent.setdefault(ref, doc)
+                    elif _EXTERNAL.match(ref) and title:
+                        entries.append((title, ref))
+            if entries:
+                outline.children[doc] = entries
+        for _title, section in outline.children.get(outline.root, []):
+            outline.size[section] = len(outline.descendants(section))
+        return outline
+
+    def descendants(self, doc: str) -> set[str]:
+        seen: set[str] = set()
+        stack = [doc]
+        while stack:
+            for _title, ref in self.children.get(stack.pop(), []):
+                if ref in self.parent and ref not in seen:
+                    seen.add(ref)
+                    stack.append(ref)
+        return seen
+
+    def chain(self, doc: str) -> list[str]:
+        """The pages from the top-level section down to ``doc``; [] outside the toctree."""
+        chain = [doc]
+        while chain[-1] in self.parent and self.parent[chain[-1]] != self.root:
+            if self.parent[chain[-1]] in chain:  # a toctree cycle (Sphinx warns about it)
+                return []
+            chain.append(self.parent[chain[-1]])
+        if chain[-1] not in self.parent or doc == self.root:
+            return []
+        return chain[::-1]
+
+
+def neighbourhood(
+    outline: Outline,
+    docname: str,
+    pathto: Callable[[str], str],
+    window: int,
+    full_section: int,
+) -> tuple[Entry, ...]:
+    """The sidebar entries for ``docname``: bounded by the section's depth times ``window``."""
+    chain = outline.chain(docname)
+    if not chain:
+        return ()
+    expand_all = outline.size.get(chain[0], 0) <= full_section
+    limit = max(window, full_section) if expand_all else window
+    on_path = set(chain)
+
+    def level(doc: str, seen: frozenset[str]) -> tuple[Entry, ...]:
+        kids = outline.children.get(doc, [])
+        refs = [ref for _title, ref in kids]
+        focus = next((i for i, ref in enumerate(refs) if ref in on_path), 0)
+        start = min(max(focus - limit // 2, 0), max(len(kids) - limit, 0))
+        stop = min(start + limit, len(kids))
+        entries: list[Entry] = []
+        if start > 0:
+            entries.append(_more(kids[start - 1][1], start, True, pathto))
+        for title, ref in kids[start:stop]:
+            if _EXTERNAL.match(ref):
+                entries.append(Entry(title=title, href=ref, external=True))
+                continue
+            expand = (expand_all or ref in on_path) and ref not in seen
+            entries.append(
+                Entry(
+                    title=title,
+                    href=pathto(ref),
+                    current=ref == docname,
+                    on_path=ref in on_path,
+                    children=level(ref, seen | {ref}) if expand else (),
+                )
+            )
+        if stop < len(kids):
+            entries.append(_more(kids[stop][1], len(kids) - stop, False, pathto))
+        return tuple(entries)
+
+    return level(chain[0], frozenset(chain[:1]))
+
+
+def _more(ref: str, count: int, earlier: bool, pathto: Callable[[str], str]) -> Entry:
+    href = ref if _EXTERNAL.match(ref) else pathto(ref)
+    return Entry(title="", href=href, more=count, earlier=earlier)
+
+
+def _build_outline(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """After reading (in the main process, before any writer forks): the outline, once."""
+    app.builder._neighbourhood_outline = Outline.of(env)  # type: ignore[attr-defined]
+    return []
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
+) -> None:
+    sidebars = context.get("sidebars") or []
+    names = (TEMPLATE, f"{TEMPLATE}.html")
+    if not any(name in sidebars for name in names):
+        return
+    outline = getattr(app.builder, "_neighbourhood_outline", None)
+    if outline is None:  # a builder that never read (nothing to list)
+        outline = Outline.of(app.env)
+        app.builder._neighbourhood_outline = outline  # type: ignore[attr-defined]
+    entries = neighbourhood(
+        outline,
+        pagename,
+        context["pathto"],
+        app.config.navigation_window,
+        app.config.navigation_full_section,
+    )
+    context["neighbourhood"] = entries
+    if not entries:  # no sidebar at all, so the theme hides the column on wide screens
+        context["sidebars"] = [name for name in sidebars if name not in names]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value(
+        "navigation_window",
+        21,
+        "html",
+        types=frozenset({int}),
+        description="Most sidebar entries listed at one level of a large section",
+    )
+    app.add_config_value(
+        "navigation_full_section",
+        60,
+        "html",
+        types=frozenset({int}),
+        description="A top-level section of at most this many pages is listed whole",
+    )
+    app.connect("env-updated", _build_outline)
+    # Before pydata-sphinx-theme's own handlers (priority 500) read context["sidebars"].
+    app.connect("html-page-context", _page_context, priority=400)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

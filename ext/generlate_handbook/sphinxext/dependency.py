@@ -1,0 +1,112 @@
+"""Pages depend on the policy's content, not on its files' modification times.
+
+Every page that renders a policy figure notes the policy YAML with ``env.note_dependency`` (so
+tools that read ``env.dependencies``, such as sphinx-last-updated-by-git, see it). Sphinx
+re-reads a page when such a file is newer than the page's last reading, so on its own a bare
+``touch policy/support.yaml`` (a checkout, an editor saving unchanged text, a ``git stash``
+round trip) would re-read every one of those pages.
+
+So the environment remembers a SHA-256 of the policy folder's content (every ``*.yaml`` file's
+name and bytes). At ``builder-inited``, before Sphinx looks for outdated pages, a digest equal
+to the remembered one means the files were touched but say the same thing: each page that
+depends on them, and that is otherwise up to date (its source and its other dependencies are no
+newer than its last reading), is marked as read after the policy's newest file, and is not
+re-read. A different digest leaves Sphinx's check alone, so a real change re-reads exactly the
+pages that use the policy. A policy file added or removed re-reads them too
+(``env-get-outdated``). Everything runs in the main process before reading, so ``-j N`` builds
+behave the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Set
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from ..policy.source import policy_files
+
+ENV_KEY = "generlate_policy_content"  # env attribute: (digest, file names) at the last build
+REREAD_KEY = "generlate_policy_rereads"  # env attribute: pages to re-read in this build
+
+
+def policy_folder(app: Sphinx) -> Path:
+    return Path(app.confdir) / str(app.config.policy_dir)
+
+
+def policy_digest(files: Iterable[Path]) -> str:
+    """SHA-256 over each file's name and bytes, in the given (stable) order."""
+    digest = hashlib.sha256()
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:  # vanished or unreadable: the load reports it, located
+            data = b"\0unreadable"
+        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def modified_us(path: Path) -> int:
+    """A file's modification time in whole microseconds, rounded up as Sphinx does."""
+    return -(-path.stat().st_mtime_ns // 1_000)
+
+
+def _files(app: Sphinx) -> list[Path]:
+    folder = policy_folder(app)
+    return [path.resolve() for path in policy_files(folder)] if folder.is_dir() else []
+
+
+def check_policy_content(app: Sphinx) -> None:
+    """Before Sphinx looks for outdated pages: compare the policy with the remembered one."""
+    env = app.env
+    files = _files(app)
+    content = (policy_digest(files), tuple(str(path) for path in files))
+    remembered = getattr(env, ENV_KEY, None)
+    setattr(env, ENV_KEY, content)  # pickled with the environment
+    setattr(env, REREAD_KEY, [])
+    if remembered is None or not files:
+        return
+    if remembered[1] != content[1]:  # a file added or removed: pages did not note the new one
+        before = set(remembered[1])
+        users = [doc for doc, deps in env.dependencies.items() if _uses(deps, before)]
+        setattr(env, REREAD_KEY, users)
+    elif remembered[0] == content[0]:
+        _forgive_touches(env, files)
+
+
+def _forgive_touches(env: BuildEnvironment, files: list[Path]) -> None:
+    """Mark each page that is otherwise current as read after the (unchanged) policy files."""
+    newest = max(modified_us(path) for path in files)
+    policy = set(files)
+    for docname, read_at in list(env.all_docs.items()):
+        deps = {Path(dep) for dep in env.dependencies.get(docname, ())}
+        if read_at < newest and deps & policy and _current_apart_from(env, docname, deps - policy):
+            env.all_docs[docname] = newest
+
+
+def _current_apart_from(env: BuildEnvironment, docname: str, others: Set[Path]) -> bool:
+    """Whether the page's source and ``others`` are no newer than the page's last reading."""
+    read_at = env.all_docs[docname]
+    try:
+        return all(modified_us(path) <= read_at for path in {Path(env.doc2path(docname)), *others})
+    except OSError:  # something is missing: let Sphinx decide
+        return False
+
+
+def _uses(deps: Iterable[object], files: Set[str]) -> bool:
+    return any(os.fspath(dep) in files for dep in deps)
+
+
+def reread_policy_users(
+    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+) -> list[str]:
+    return getattr(env, REREAD_KEY, [])
+
+
+def setup_policy_dependency(app: Sphinx) -> None:
+    app.connect("builder-inited", check_policy_content)
+    app.connect("env-get-outdated", reread_policy_users)
