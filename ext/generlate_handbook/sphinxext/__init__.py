@@ -20,7 +20,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .availability_budget import setup_availability_budget
-from .common import setup_policy_loading
+from .common import setup_policy_loading, try_load
 from .dependency import setup_policy_dependency
 from .policy_list import setup_policy_list
 from .role import setup_role
@@ -31,7 +31,7 @@ from .support_hours import setup_support_hours
 
 def setup(app: Sphinx) -> dict[str, Any]:
     setup_policy_loading(app)
-    setup_policy_dependency(app)
+    setup_policy_dependency(app, try_load)
     setup_role(app)
     setup_sla_table(app)
     setup_support_hours(app)

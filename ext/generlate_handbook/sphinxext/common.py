@@ -16,6 +16,7 @@ from ..policy.load import LoadedPolicy, load_cached
 from ..policy.model import Policy
 from ..policy.source import PolicyError, PolicyErrors
 from ..wording import KeyPathError, Resolved, resolve
+from .dependency import policy_for_page
 
 logger = logging.getLogger(__name__)
 WARNING_TYPE = "policy"
@@ -92,15 +93,7 @@ class PolicyMixin:
     config: Config
 
     def policy_loaded(self) -> LoadedPolicy | None:
-        loaded = try_load(self.config)
-        folder = Path(self.config.policy_dir)
-        if loaded is not None:
-            for path in loaded.files:
-                self.env.note_dependency(path.resolve())  # type: ignore[attr-defined]
-        else:
-            for path in sorted(folder.glob("*.y*ml")):
-                self.env.note_dependency(path.resolve())  # type: ignore[attr-defined]
-        return loaded
+        return policy_for_page(self.env, self.config, try_load)  # type: ignore[arg-type]
 
     def warn(self, message: str, subtype: str) -> None:
         logger.warning(

@@ -1,4 +1,11 @@
-"""Pages depend on the policy's content, not on its files' modification times.
+"""The policy a build renders: loaded once per build, and depended on by content, not mtime.
+
+**One snapshot per build.** At ``builder-inited`` (before any page is read, and before ``-j N``
+forks its readers) the policy is loaded once; every role and directive of the build renders
+that snapshot (:func:`build_policy`), so a file saved mid-build cannot give two pages two
+different figures, and no page pays for finding, checking and resolving the files again.
+
+**Content, not modification times.**
 
 Every page that renders a policy figure notes the policy YAML with ``env.note_dependency`` (so
 tools that read ``env.dependencies``, such as sphinx-last-updated-by-git, see it). Sphinx
@@ -21,12 +28,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Set
+from dataclasses import dataclass
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
+from ..policy.load import LoadedPolicy
 from ..policy.source import policy_files
 
 ENV_KEY = "generlate_policy_content"  # env attribute: (digest, file names) at the last build
@@ -58,6 +68,45 @@ def modified_us(path: Path) -> int:
 def _files(app: Sphinx) -> list[Path]:
     folder = policy_folder(app)
     return [path.resolve() for path in policy_files(folder)] if folder.is_dir() else []
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The policy as this build reads it: loaded (None if it has errors) and its files."""
+
+    loaded: LoadedPolicy | None
+    files: tuple[Path, ...]
+
+
+_SNAPSHOTS: dict[str, Snapshot] = {}  # config.policy_dir -> this build's snapshot
+
+
+def build_policy(config: Config, load: Callable[[Config], LoadedPolicy | None]) -> Snapshot:
+    """This build's snapshot (taken at builder-inited); ``load`` it if there is none yet."""
+    key = str(config.policy_dir)
+    if key not in _SNAPSHOTS:
+        loaded = load(config)
+        folder = Path(key)
+        found = loaded.files if loaded else (policy_files(folder) if folder.is_dir() else [])
+        _SNAPSHOTS[key] = Snapshot(loaded, tuple(path.resolve() for path in found))
+    return _SNAPSHOTS[key]
+
+
+def policy_for_page(
+    env: BuildEnvironment, config: Config, load: Callable[[Config], LoadedPolicy | None]
+) -> LoadedPolicy | None:
+    """The build's policy for the page being read, which now depends on the policy's files."""
+    snapshot = build_policy(config, load)
+    noted = env.dependencies.get(env.docname, ())
+    for path in snapshot.files:
+        if path not in noted:  # a page renders many values; note each file once
+            env.note_dependency(path)
+    return snapshot.loaded
+
+
+def take_snapshot(app: Sphinx, load: Callable[[Config], LoadedPolicy | None]) -> None:
+    _SNAPSHOTS.pop(str(app.config.policy_dir), None)
+    build_policy(app.config, load)
 
 
 def check_policy_content(app: Sphinx) -> None:
@@ -107,6 +156,8 @@ def reread_policy_users(
     return getattr(env, REREAD_KEY, [])
 
 
-def setup_policy_dependency(app: Sphinx) -> None:
+def setup_policy_dependency(app: Sphinx, load: Callable[[Config], LoadedPolicy | None]) -> None:
+    """``load`` loads the policy for a config, or returns None when it has errors."""
+    app.connect("builder-inited", lambda app: take_snapshot(app, load), priority=400)
     app.connect("builder-inited", check_policy_content)
     app.connect("env-get-outdated", reread_policy_users)
