@@ -12,12 +12,15 @@ bounded list instead:
   hidden entry on each side that has more), and the page's own first children.
 
 The outline (each page's toctree children and parent) is built once per build, after reading;
-each page then costs O(depth x window) however large its section grows. The template escapes
-every title and address; pages outside the toctree (the root page, search) get no sidebar.
+each page then costs O(depth x window) however large its section grows. A page whose sidebar
+changed since the last build (a neighbour renamed, added or removed) is written again, even
+though its own source did not change. The template escapes every title and address; pages
+outside the toctree (the root page, search) get no sidebar.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +31,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 TEMPLATE = "neighbourhood-nav"
+ENV_KEY = "generlate_navigation"  # env attribute: each page's sidebar digest at the last build
 _EXTERNAL = re.compile(r"https?://", re.IGNORECASE)
 
 
@@ -111,7 +115,7 @@ def neighbourhood(
     on_path = set(chain)
 
     def level(doc: str, seen: frozenset[str]) -> tuple[Entry, ...]:
-        kids = outline.children.get(doc, [])
+        kids = [kid for kid in outline.children.get(doc, []) if _listable(outline, kid[1])]
         refs = [ref for _title, ref in kids]
         focus = next((i for i, ref in enumerate(refs) if ref in on_path), 0)
         start = min(max(focus - limit // 2, 0), max(len(kids) - limit, 0))
@@ -140,15 +144,30 @@ def neighbourhood(
     return level(chain[0], frozenset(chain[:1]))
 
 
+def _listable(outline: Outline, ref: str) -> bool:
+    """A page of the toctree, or an http(s) address: never ``javascript:`` or the like."""
+    return ref in outline.parent or bool(_EXTERNAL.match(ref))
+
+
 def _more(ref: str, count: int, earlier: bool, pathto: Callable[[str], str]) -> Entry:
     href = ref if _EXTERNAL.match(ref) else pathto(ref)
     return Entry(title="", href=href, more=count, earlier=earlier)
 
 
 def _build_outline(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """After reading (in the main process, before any writer forks): the outline, once."""
-    app.builder._neighbourhood_outline = Outline.of(env)  # type: ignore[attr-defined]
-    return []
+    """After reading (in the main process, before any writer forks): the outline, once; and
+    the pages whose sidebar changed (a neighbour renamed, added or removed), to be rewritten."""
+    outline = Outline.of(env)
+    app.builder._neighbourhood_outline = outline  # type: ignore[attr-defined]
+    window, full = app.config.navigation_window, app.config.navigation_full_section
+    signatures = {
+        doc: hashlib.blake2b(repr(neighbourhood(outline, doc, str, window, full)).encode(),
+                             digest_size=16).hexdigest()
+        for doc in sorted(env.found_docs)
+    }  # fmt: skip
+    previous = getattr(env, ENV_KEY, {})
+    setattr(env, ENV_KEY, signatures)  # pickled with the environment
+    return [doc for doc, signature in signatures.items() if previous.get(doc) != signature]
 
 
 def _page_context(
