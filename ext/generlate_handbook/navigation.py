@@ -55,26 +55,34 @@ class Outline:
 
     root: str
     children: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # doc: (title, ref)
-    parent: dict[str, str] = field(default_factory=dict)
+    parent: dict[str, str] = field(default_factory=dict)  # the first toctree that lists a page
+    position: dict[str, int] = field(default_factory=dict)  # its index in that toctree's list
     size: dict[str, int] = field(default_factory=dict)  # pages under each top-level section
+
+    def add(self, doc: str, title: str, ref: str) -> None:
+        """List ``ref`` (a page, or an http(s) address) under ``doc``."""
+        entries = self.children.setdefault(doc, [])
+        if not _EXTERNAL.match(ref) and ref not in self.parent:
+            self.parent[ref] = doc
+            self.position[ref] = len(entries)
+        entries.append((title, ref))
+
+    def count_sections(self) -> None:
+        for _title, section in self.children.get(self.root, []):
+            self.size[section] = len(self.descendants(section))
 
     @classmethod
     def of(cls, env: BuildEnvironment) -> Outline:
         outline = cls(root=env.config.root_doc)
         titles = {doc: node.astext() for doc, node in env.titles.items()}
         for doc in sorted(env.tocs):
-            entries = []
             for toctree in env.tocs[doc].findall(addnodes.toctree):
                 for title, ref in toctree["entries"]:
                     if ref in titles and ref != doc:
-                        entries.append((title or titles[ref], ref))
-                        outline.parent.setdefault(ref, doc)
+                        outline.add(doc, title or titles[ref], ref)
                     elif _EXTERNAL.match(ref) and title:
-                        entries.append((title, ref))
-            if entries:
-                outline.children[doc] = entries
-        for _title, section in outline.children.get(outline.root, []):
-            outline.size[section] = len(outline.descendants(section))
+                        outline.add(doc, title, ref)
+        outline.count_sections()
         return outline
 
     def descendants(self, doc: str) -> set[str]:
@@ -112,13 +120,12 @@ def neighbourhood(
         return ()
     expand_all = outline.size.get(chain[0], 0) <= full_section
     limit = max(window, full_section) if expand_all else window
-    on_path = set(chain)
 
-    def level(doc: str, seen: frozenset[str]) -> tuple[Entry, ...]:
-        kids = [kid for kid in outline.children.get(doc, []) if _listable(outline, kid[1])]
-        refs = [ref for _title, ref in kids]
-        focus = next((i for i, ref in enumerate(refs) if ref in on_path), 0)
-        start = min(max(focus - limit // 2, 0), max(len(kids) - limit, 0))
+    def level(doc: str, depth: int, seen: frozenset[str]) -> tuple[Entry, ...]:
+        kids = outline.children.get(doc, [])
+        focus = chain[depth + 1] if depth + 1 < len(chain) else None  # doc's child on the path
+        at = outline.position.get(focus, 0) if focus else 0  # looked up: O(window), not O(kids)
+        start = min(max(at - limit // 2, 0), max(len(kids) - limit, 0))
         stop = min(start + limit, len(kids))
         entries: list[Entry] = []
         if start > 0:
@@ -127,26 +134,25 @@ def neighbourhood(
             if _EXTERNAL.match(ref):
                 entries.append(Entry(title=title, href=ref, external=True))
                 continue
-            expand = (expand_all or ref in on_path) and ref not in seen
+            if ref not in outline.parent:  # neither a page nor a web address: never a link
+                continue
+            on_path = depth + 1 < len(chain) and ref == chain[depth + 1]
+            expand = (expand_all or on_path) and ref not in seen
+            below = depth + 1 if on_path else len(chain)  # off the path: no focus below
             entries.append(
                 Entry(
                     title=title,
                     href=pathto(ref),
                     current=ref == docname,
-                    on_path=ref in on_path,
-                    children=level(ref, seen | {ref}) if expand else (),
+                    on_path=on_path,
+                    children=level(ref, below, seen | {ref}) if expand else (),
                 )
             )
         if stop < len(kids):
             entries.append(_more(kids[stop][1], len(kids) - stop, False, pathto))
         return tuple(entries)
 
-    return level(chain[0], frozenset(chain[:1]))
-
-
-def _listable(outline: Outline, ref: str) -> bool:
-    """A page of the toctree, or an http(s) address: never ``javascript:`` or the like."""
-    return ref in outline.parent or bool(_EXTERNAL.match(ref))
+    return level(chain[0], 0, frozenset(chain[:1]))
 
 
 def _more(ref: str, count: int, earlier: bool, pathto: Callable[[str], str]) -> Entry:

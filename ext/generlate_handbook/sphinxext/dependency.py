@@ -86,8 +86,10 @@ def build_policy(config: Config, load: Callable[[Config], LoadedPolicy | None]) 
     key = str(config.policy_dir)
     if key not in _SNAPSHOTS:
         loaded = load(config)
-        folder = Path(key)
-        found = loaded.files if loaded else (policy_files(folder) if folder.is_dir() else [])
+        folder = Path(key) if key else None  # "" after a bad policy_dir: nothing to depend on
+        found = loaded.files if loaded else []
+        if loaded is None and folder is not None and folder.is_dir():
+            found = policy_files(folder)  # a fixed file re-reads the pages
         _SNAPSHOTS[key] = Snapshot(loaded, tuple(path.resolve() for path in found))
     return _SNAPSHOTS[key]
 
