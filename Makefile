@@ -9,12 +9,13 @@ STAMP       := $(VENV)/.installed
 SOURCEDIR   := handbook
 BUILDDIR    := _build
 SPHINXOPTS  ?=
+SERVE_PORT  ?= 8000
 SPHINXBUILD := $(BIN)/sphinx-build
 # Strict: nitpicky, warnings are errors, report them all before failing.
 STRICT      := -n -W --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve check lint policy-check linkcheck test bench clean
+.PHONY: help venv html serve check lint policy-check linkcheck test bench report-demo clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -22,7 +23,7 @@ help:  ## List the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
+	$(BIN)/python -m pip install --quiet -e '.[test,serve,dev]'
 	@touch $@
 
 venv: $(STAMP)  ## Create or refresh .venv/ from pyproject.toml
@@ -30,8 +31,8 @@ venv: $(STAMP)  ## Create or refresh .venv/ from pyproject.toml
 html: $(STAMP)  ## Build the handbook into _build/html (strict, incremental)
 	$(SPHINXBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)" $(STRICT) $(SPHINXOPTS)
 
-serve: $(STAMP)  ## Live-reloading preview on http://127.0.0.1:8000
-	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 --watch policy --watch ext \
+serve: $(STAMP)  ## Live-reloading preview on http://127.0.0.1:8000 (SERVE_PORT=N for another)
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port $(SERVE_PORT) --watch policy --watch ext \
 		"$(SOURCEDIR)" "$(BUILDDIR)/serve" $(SPHINXOPTS)
 
 lint: $(STAMP)  ## Source lint: editor notes, hand-typed policy figures; ruff
@@ -58,9 +59,17 @@ linkcheck: $(STAMP)  ## Check external links (cached; LINKCHECK_FRESH=1 ignores 
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## Benchmarks (not tests): SLA clock vs minute-stepping; build cost per page
+bench: $(STAMP)  ## Benchmarks (not tests): SLA clock vs minute-stepping; build cost per page; reports
 	$(BIN)/python -m benchmarks.clock
 	$(BIN)/python -m benchmarks.build
+	$(BIN)/python -m benchmarks.report
+
+report-demo: $(STAMP)  ## A report on 20,000 synthetic tickets: _build/report/demo.html (opens nothing)
+	$(BIN)/handbook-policy demo-tickets --count 20000 --seed 1 --out "$(BUILDDIR)/report/demo-tickets.csv" \
+		--replies-out "$(BUILDDIR)/report/demo-replies.csv" > /dev/null
+	$(BIN)/handbook-policy report "$(BUILDDIR)/report/demo-tickets.csv" \
+		--replies "$(BUILDDIR)/report/demo-replies.csv" --as-of 2027-01-05T00:00:00Z \
+		--format html --out "$(BUILDDIR)/report/demo.html"
 
 clean:  ## Remove build output (keeps .venv/)
 	rm -rf "$(BUILDDIR)"

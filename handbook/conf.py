@@ -62,7 +62,7 @@ html_theme_options = {
     "show_toc_level": 2,
     "navbar_align": "left",
     "header_links_before_dropdown": 6,
-    "secondary_sidebar_items": ["page-toc", "edit-this-page"],
+    "secondary_sidebar_items": ["page-toc", "edit-this-page", "policy-source"],
     "footer_start": ["copyright"],
     "footer_end": ["theme-version"],
     # Rendered once per page, not twice (the theme renders other templates to see if empty).

@@ -8,11 +8,17 @@ pages and policy files a tiny handbook lacks) and its theme; a test overrides on
 
 from __future__ import annotations
 
+import os
 import runpy
+import signal
+import subprocess
+import sys
 import textwrap
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_CONF = REPO / "handbook" / "conf.py"
@@ -81,3 +87,73 @@ def line_of(text: str, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in page")
+
+
+def link_env() -> dict[str, str]:
+    """The environment for a runner subprocess: straight to 127.0.0.1, no CI, no fresh flag."""
+    dropped = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"}
+    dropped |= {"GITHUB_ACTIONS", "LINKCHECK_FRESH"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env["NO_PROXY"] = "127.0.0.1,localhost"
+    return env
+
+
+def start_linkcheck(root: Path, *extra: str) -> subprocess.Popen[str]:
+    """``make linkcheck``'s command for the handbook under ``root``, in its own process group
+    (as a terminal runs it: a Ctrl-C reaches the runner and Sphinx alike)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generlate_handbook.links.external",
+            str(root / "handbook"),
+            str(root / "_build" / "linkcheck"),
+            "--root",
+            str(root),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=link_env(),
+        start_new_session=True,
+    )
+
+
+def finish(proc: subprocess.Popen[str], timeout: float) -> tuple[int, str, str]:
+    """Wait for a :func:`start_linkcheck` process; kill its group and fail the test (rather than
+    hang) if it is still running after ``timeout`` seconds."""
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        pytest.fail(f"make linkcheck still running after {timeout} s:\n{out}\n{err}")
+    return proc.returncode, out, err
+
+
+def run_linkcheck(root: Path, *extra: str, timeout: float = 90) -> tuple[int, str]:
+    """Run ``make linkcheck``'s command to the end; (exit status, stdout + stderr)."""
+    status, out, err = finish(start_linkcheck(root, *extra), timeout)
+    return status, out + err
+
+
+def summary_rows(out: str) -> dict[str, list[str]]:
+    """The summary table's rows by URL: ``[page:line, status, url, reason words...]``."""
+    rows = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[2].startswith("http") and ":" in parts[0]:
+            rows[parts[2]] = parts
+    return rows
+
+
+def write_links(root: Path, urls: list[str], allowlist: str | None = None, **conf: Any) -> Path:
+    """A one-page handbook listing ``urls``; ``conf`` overrides settings (5 s time-out)."""
+    items = "".join(f"- <{url}>\n" for url in urls)
+    return write_project(
+        root,
+        {"index.md": f"# Links\n\n{items}"},
+        overrides={"linkcheck_timeout": 5, **conf},
+        allowlist=allowlist,
+    )

@@ -1,10 +1,14 @@
-"""A real HTTP server on 127.0.0.1 (port 0, a thread) answering the ways links go bad."""
+"""A real HTTP server on 127.0.0.1 (port 0, a thread) answering the ways links go bad.
+
+Besides the ordinary cases: a page alive to HEAD and gone to GET, 503, the non-standard 999,
+a host that always answers 429 (``Retry-After: 1``) or asks for 400 s, and one that hangs.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -12,6 +16,8 @@ from urllib.parse import urlsplit
 
 #: How long /slow takes to answer; the tests set a shorter linkcheck_timeout.
 SLOW_SECONDS = 2.5
+#: How long /hang holds a request at most (a test interrupts the check meanwhile).
+HANG_SECONDS = 30
 
 PAGE = b"<!doctype html><html><body><h1 id='top'>Page</h1><h2 id='present'>Here</h2></body></html>"
 
@@ -32,12 +38,28 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         with self.server.lock:
             self.server.hits[path] += 1
+            self.server.methods[path].append(self.command)
             hits = self.server.hits[path]
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._route(path, hits, body=body)  # the client may give up (the time-out case)
 
     def _route(self, path: str, hits: int, *, body: bool) -> None:
         match path:
+            case "/head-only":  # alive to HEAD, gone to GET: what a reader gets is the GET
+                self._send(HTTPStatus.OK if not body else HTTPStatus.NOT_FOUND, body=body)
+            case "/unavailable":
+                self._send(HTTPStatus.SERVICE_UNAVAILABLE, body=body)
+            case "/robots-999":
+                self._send(999, body=body)
+            case "/always-429":
+                self._send(HTTPStatus.TOO_MANY_REQUESTS, {"Retry-After": "1"}, body=body)
+            case "/retry-0":
+                self._send(HTTPStatus.TOO_MANY_REQUESTS, {"Retry-After": "0"}, body=body)
+            case "/retry-400":
+                self._send(HTTPStatus.TOO_MANY_REQUESTS, {"Retry-After": "400"}, body=body)
+            case "/hang":  # answers only when the server stops: a link still being checked
+                if not self.server.stopping.wait(HANG_SECONDS):
+                    self._send(HTTPStatus.OK, body=body)
             case "/ok" | "/ok2" | "/anchors" | "/private/page":
                 self._send(HTTPStatus.OK, body=body)
             case "/missing" | "/private/gone":
@@ -67,10 +89,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.NOT_FOUND, body=body)
 
     def _send(
-        self, status: HTTPStatus, headers: dict[str, str] | None = None, *, body: bool
+        self, status: HTTPStatus | int, headers: dict[str, str] | None = None, *, body: bool
     ) -> None:
-        content = PAGE if status == HTTPStatus.OK else status.phrase.encode()
-        self.send_response(status)
+        phrase = status.phrase if isinstance(status, HTTPStatus) else "Request denied"
+        content = PAGE if status == HTTPStatus.OK else phrase.encode()
+        self.send_response(status, phrase)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -88,6 +111,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.lock = threading.Lock()
         self.hits: Counter[str] = Counter()
+        self.methods: defaultdict[str, list[str]] = defaultdict(list)
         self.stopping = threading.Event()
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -112,6 +136,12 @@ class LinkServer:
         return self.base + path
 
     @property
+    def methods(self) -> dict[str, list[str]]:
+        """The HTTP methods of the requests per path so far, in order."""
+        with self._server.lock:
+            return {path: list(methods) for path, methods in self._server.methods.items()}
+
+    @property
     def hits(self) -> Counter[str]:
         """Requests (HEAD and GET) per path so far."""
         with self._server.lock:
@@ -121,6 +151,7 @@ class LinkServer:
         """Forget the hit counts (and so the 429-once state)."""
         with self._server.lock:
             self._server.hits.clear()
+            self._server.methods.clear()
 
     def __enter__(self) -> LinkServer:
         self._thread.start()

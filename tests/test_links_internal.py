@@ -184,12 +184,12 @@ OTHERS = {
         "add an entry with a reason to handbook/_links/allowlist.yaml",
     ),
     "allowlist-no-reason": (
-        "handbook/_links/allowlist.yaml:3: missing reason: say why this link cannot be checked",
+        "handbook/_links/allowlist.yaml:3: [1].reason: missing required key 'reason'",
         "needs host: or url: and a non-empty reason:",
     ),
     "allowlist-everything": (
-        "handbook/_links/allowlist.yaml:3: url: '.*' must start with http:// or https:// and a"
-        " host, so one entry cannot exempt every link",
+        "handbook/_links/allowlist.yaml:3: [1].url: '.*' must start with http:// or https:// and"
+        " a host, so one entry cannot exempt every link",
         "needs host: or url: and a non-empty reason:",
     ),
 }

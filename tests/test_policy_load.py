@@ -219,9 +219,10 @@ def test_targets_for_every_severity_are_required(tmp_path):
             "  sev3:\n    name: Severity 3\n    description: x\n  sev2:\n    name: Severity 2",
         ),
     )
-    (error,) = errors_for(folder)
+    error, helpdesk = errors_for(folder)  # the help desk must map the new severity too
     assert f"support.yaml:{line_of(folder, '    targets:')}: slas.standard.targets: " in error
     assert "no targets for severity sev3" in error
+    assert "helpdesk.priorities: no help-desk mapping for severity sev3" in helpdesk
 
 
 def test_several_errors_are_all_reported_in_file_order(tmp_path):

@@ -2,144 +2,59 @@
 
 Each build renders a COPY of the real ``policy/`` folder (in ``tmp_path``), so tests can break
 or change it. The two feature pages (tests/sphinx_projects/features-myst, features-rst) are the
-same page in two syntaxes; their doctrees are compared with stored snapshots
-(tests/snapshots/sphinxext/, refresh with ``UPDATE_SNAPSHOTS=1``) and with each other.
+same page in two syntaxes; each one's doctrees are compared with its own stored snapshots
+(syrupy: tests/__snapshots__/test_sphinxext/, refresh with
+``make test PYTEST_ARGS="--snapshot-update"``) and with each other.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
-from sphinx.util.console import strip_escape_sequences
+from sphinx_build import (
+    CONF,
+    REPO,
+    TESTS,
+    Built,
+    copy_policy,
+    edit_policy,
+    line_of,
+    run,
+    text_of,
+    write_project,
+)
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 pytestmark = pytest.mark.build  # pyproject: "builds a Sphinx project (slower)"
 
-TESTS = Path(__file__).resolve().parent
-REPO = TESTS.parent
 PROJECTS = TESTS / "sphinx_projects"
-SNAPSHOTS = TESTS / "snapshots" / "sphinxext"
-UPDATE_SNAPSHOTS = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 
-CONF = """\
-extensions = ["myst_parser", "sphinx_design", "generlate_handbook.sphinxext"]
-policy_dir = "../policy"
-source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
-root_doc = "index"
-nitpicky = True
-html_theme = "basic"
-"""
+
+class TextSnapshot(SingleFileSnapshotExtension):
+    """One readable text file per snapshot."""
+
+    _write_mode = WriteMode.TEXT
+    file_extension = "txt"
+
 
 FORMATS = ("myst", "rst")
 SUFFIX = {"myst": ".md", "rst": ".rst"}
 
-# The feature pages' sections, and the snapshot file each is compared with.
-SECTIONS = {
-    "Role": "role",
-    "SLA table": "sla-table",
-    "Support hours": "support-hours",
-    "Availability budget": "availability-budget",
-    "SLA examples": "sla-examples",
-    "Policy list": "policy-list",
-}
-
-
-# --- Building ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Built:
-    """What one build left behind: its streams, its doctrees and its HTML."""
-
-    srcdir: Path
-    outdir: Path
-    status: str
-    warnings: str
-    doctrees: dict[str, nodes.document] = field(default_factory=dict)
-    read: list[str] = field(default_factory=list)  # docnames re-read, from 'source-read'
-    dependencies: dict[str, set[str]] = field(default_factory=dict)  # env.dependencies
-
-    def html(self, docname: str) -> BeautifulSoup:
-        return BeautifulSoup((self.outdir / f"{docname}.html").read_text("utf-8"), "html.parser")
-
-    def raw_html(self, docname: str) -> str:
-        return (self.outdir / f"{docname}.html").read_text("utf-8")
-
-    def warning_lines(self) -> list[str]:
-        return [line for line in self.warnings.splitlines() if line.strip()]
-
-
-def run(app: SphinxTestApp) -> Built:
-    """Build ``app``, collect what the tests look at, and clean up its global registrations.
-
-    Cleaning up at once lets a test build a second app (``make_app`` only cleans up after the
-    test); otherwise the second app warns that Sphinx's node classes are already registered.
-    """
-    read: list[str] = []
-    app.connect("source-read", lambda _app, docname, _content: read.append(docname))
-    try:
-        app.build()
-        assert app.statuscode == 0, app.warning.getvalue()
-        return Built(
-            srcdir=Path(app.srcdir),
-            outdir=Path(app.outdir),
-            status=strip_escape_sequences(app.status.getvalue()),
-            warnings=strip_escape_sequences(app.warning.getvalue()),
-            doctrees={name: app.env.get_doctree(name) for name in sorted(app.env.found_docs)},
-            read=sorted(read),
-            dependencies={
-                doc: {str(dep) for dep in deps}
-                for doc, deps in app.env.dependencies.items()
-                if deps
-            },
-        )
-    finally:
-        app.cleanup()
-
-
-def copy_policy(root: Path) -> Path:
-    """A copy of the real policy folder at ``root/policy`` (the projects' ``policy_dir``)."""
-    target = root / "policy"
-    shutil.copytree(REPO / "policy", target)
-    return target / "support.yaml"
-
-
-def edit_policy(path: Path, old: str, new: str) -> None:
-    """Replace ``old`` (which must occur once) and move the mtime on, so no cache can miss it."""
-    text = path.read_text("utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new), "utf-8")
-    stat = path.stat()
-    os.utime(path, (stat.st_atime + 10, stat.st_mtime + 10))
-
-
-def line_of(text: str, needle: str) -> int:
-    """1-based number of the only line containing ``needle``."""
-    numbers = [n for n, line in enumerate(text.splitlines(), start=1) if needle in line]
-    assert len(numbers) == 1, f"{needle!r} is on lines {numbers}"
-    return numbers[0]
-
-
-def write_project(root: Path, pages: dict[str, str], conf: str = CONF) -> Path:
-    """A project at ``root/src`` with ``pages`` (file name -> text) beside ``root/policy``."""
-    srcdir = root / "src"
-    srcdir.mkdir(parents=True)
-    (srcdir / "conf.py").write_text(conf, "utf-8")
-    for name, text in pages.items():
-        (srcdir / name).write_text(text, "utf-8")
-    return srcdir
-
-
-def text_of(element: object) -> str:
-    return " ".join(element.get_text(" ").split())  # type: ignore[attr-defined]
+# The feature pages' sections, each compared with a snapshot.
+SECTIONS = [
+    "Role",
+    "SLA table",
+    "Support hours",
+    "Availability budget",
+    "SLA examples",
+    "Policy list",
+]
 
 
 # --- The feature pages, built once per module in both syntaxes ---------------------------------
@@ -186,16 +101,12 @@ def test_feature_pages_build_without_warnings(features, fmt):
     assert set(features[fmt].doctrees) == {"index", "links"}
 
 
-@pytest.mark.parametrize("title", SECTIONS)
+@pytest.mark.parametrize("title", SECTIONS, ids=lambda title: title.lower().replace(" ", "-"))
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_doctree_matches_snapshot(features, fmt, title):
-    snapshot = SNAPSHOTS / f"{SECTIONS[title]}.txt"
+def test_doctree_matches_snapshot(features, fmt, title, snapshot):
+    """Each syntax against its own snapshot, written from that syntax's build."""
     actual = normalised(section(features[fmt].doctrees["index"], title))
-    if UPDATE_SNAPSHOTS and fmt == "myst":
-        snapshot.parent.mkdir(parents=True, exist_ok=True)
-        snapshot.write_text(actual, "utf-8")
-    assert snapshot.is_file(), f"no snapshot {snapshot}: run with UPDATE_SNAPSHOTS=1"
-    assert actual == snapshot.read_text("utf-8")
+    assert actual == snapshot(extension_class=TextSnapshot)
 
 
 @pytest.mark.parametrize("title", SECTIONS)

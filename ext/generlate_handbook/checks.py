@@ -14,11 +14,9 @@ from datetime import date, datetime, timedelta
 from . import clock as biz
 from .clock.availability import SHORTEST_MONTH_DAYS, allowed_downtime, share_of
 from .policy.model import CALENDAR, Policy
-from .policy.source import PolicyError, PolicySource, format_path
+from .policy.source import KeyPath, PolicyError, PolicySource, format_path
 from .policy.units import Duration, NoDeadline
 from .wording import format_duration, format_minutes, format_percentage, format_timedelta
-
-KeyPath = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -106,8 +104,7 @@ class Checker:
     def named_span(self, section: str, name: str) -> Span:
         """An internal or individual target (``within`` or ``average_within``) as a span."""
         item = getattr(getattr(self.policy, section), name)
-        field = "within" if hasattr(item, "within") else "average_within"
-        return Span((section, name, field), getattr(item, field), item.clock)
+        return Span((section, name, item.amount_key), item.amount, item.clock)
 
     def unless_looser(self, ours: Span, theirs: Span, rule: str) -> Iterator[PolicyError]:
         """An error at ``ours`` when it allows more time than ``theirs``."""

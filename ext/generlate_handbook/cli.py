@@ -17,8 +17,11 @@ from . import clock as biz
 from .checks import check_policy
 from .clock.availability import budgets, share_of
 from .clock.deadlines import Deadline, TicketDeadlines, UnknownIdError, iso_utc, ticket_deadlines
+from .helpdesk.cli import add_zendesk_parser
 from .policy.load import LoadedPolicy, find_policy_dir, load
 from .policy.source import PolicyErrors
+from .report.cli import add_report_parsers
+from .review.cli import add_diff_parser
 from .wording import format_percentage, format_timedelta
 
 
@@ -233,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     budget.add_argument("--plan", help="plan id (default: every plan with an availability target)")
     budget.add_argument("--json", action="store_true", help="print JSON")
     budget.set_defaults(run=cmd_budget)
+    add_diff_parser(verbs)
+    add_report_parsers(verbs)
+    add_zendesk_parser(verbs)
     return parser
 
 

@@ -2,10 +2,17 @@
 
 - raw HTML comments (``<!-- -->``): MyST publishes them verbatim; editor notes are MyST comments
   (``% note``), which never reach HTML;
-- ``TODO`` outside a MyST comment;
+- editor notes (``TODO``, ``FIXME``, ``XXX``, ``Todo:``) anywhere a reader sees: prose,
+  directive titles and options (``:caption: TODO``), data such as worked-example labels;
 - a policy figure typed by hand (a duration, percentage, count or time of day that the policy
   defines) instead of the ``{policy}`` role. Exceptions live in
   ``handbook/_lint/figure-exceptions.yaml``, each with a reason.
+
+Pages are read as MyST reads them (:mod:`.pages`: markdown-it-py with the handbook's MyST
+settings), with every file an ``{include}`` pulls in (``_part.md`` files too), each reported at
+its own file and line. This module is the only implementation of these rules: the tests and the
+checks of the built HTML call :func:`figures_in`, :func:`editor_notes_in` and
+:func:`html_comments_in`.
 
 Run as ``python -m generlate_handbook.lint [HANDBOOK_DIR]``; prints ``FILE:LINE: message`` lines
 with a hint each and exits 1 when anything is found.
@@ -13,23 +20,29 @@ with a hint each and exits 1 when anything is found.
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, ConfigDict, StringConstraints, TypeAdapter, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from . import pages
 from .policy.load import find_policy_dir, load_policy
 from .policy.model import Policy
-from .policy.source import PolicyErrors
+from .policy.source import PolicyErrors, format_path, locate_in
+from .policy.tree import leaves
 from .policy.units import Count, Duration, DurationUnit, Percentage
 
 EXCEPTIONS_FILE = Path("_lint") / "figure-exceptions.yaml"
+MAX_EXCEPTIONS_BYTES = 1_000_000
 NUMBER_WORDS = [
     "zero",
     "one",
@@ -53,14 +66,12 @@ UNIT_WORDS = {
     DurationUnit.BUSINESS_DAY: r"(?:business[ -]days?)",
     DurationUnit.BUSINESS_WEEK: r"(?:business[ -]weeks?)",
 }
-# Fenced blocks whose body is data for a directive, not prose.
-DATA_FENCES = re.compile(
-    r"^\{(sla-table|sla-examples|support-hours|availability-budget|policy-list|toctree|"
-    r"code-block|code)\}|^[\w+-]*$"
-)
-ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
-INLINE_CODE = re.compile(r"`[^`]*`")
-MYST_COMMENT = re.compile(r"^\s*%")
+# Upper-case markers anywhere; any case when written as a label ("Todo:", "fixme:").
+EDITOR_NOTE = re.compile(r"\b(?:TODO|FIXME|XXX)\b|\b(?i:todo|fixme|xxx)\s*:")
+HTML_COMMENT = re.compile(r"<!--")  # reported where the comment starts
+# Where a reader sees text, by piece kind (see pages.pieces); code and comments are exempt.
+NOTE_KINDS = frozenset({"prose", "html", "title", "option", "data"})
+FIGURE_KINDS = frozenset({"prose", "title", "option"})
 
 
 @dataclass(frozen=True, order=True)
@@ -82,8 +93,8 @@ class Figure:
     pattern: re.Pattern[str]
 
 
-def _number_pattern(amount: Any) -> str:
-    text = f"{amount.normalize():f}" if hasattr(amount, "normalize") else str(amount)
+def _number_pattern(amount: Decimal | int) -> str:
+    text = f"{amount.normalize():f}" if isinstance(amount, Decimal) else str(amount)
     forms = [re.escape(text)]
     if text.isdigit() and int(text) < len(NUMBER_WORDS):
         forms.append(NUMBER_WORDS[int(text)])
@@ -111,8 +122,8 @@ def _time_patterns(minute: int) -> list[str]:
 def policy_figures(policy: Policy) -> list[Figure]:
     """Every hand-typeable figure in the policy, with its key path."""
     figures: list[Figure] = []
-    for path, value in _walk(policy, ()):
-        key = ".".join(path)
+    for path, value in leaves(policy):
+        key = format_path(path)
         patterns: list[str] = []
         if isinstance(value, Duration):
             patterns = _duration_patterns(value)
@@ -139,57 +150,68 @@ def policy_figures(policy: Policy) -> list[Figure]:
     return list(unique.values())
 
 
-def _walk(node: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
-    if isinstance(node, BaseModel):
-        for name, field in type(node).model_fields.items():
-            yield from _walk(getattr(node, name), (*path, field.alias or name))
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _walk(value, (*path, str(key)))
-    else:
-        yield path, node
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-@dataclass(frozen=True)
-class FigureException:
-    file: str
-    text: str
-    reason: str
+class FigureException(BaseModel):
+    """One allowed hand-typed figure: the page, the exact text, and why it is allowed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    file: Text
+    text: Text
+    reason: Text
+
+
+_EXCEPTIONS = TypeAdapter(list[FigureException])
+_MESSAGES = {
+    "missing": "missing required key {key!r}: every exception names the file, the exact text "
+    "and the reason it is allowed",
+    "string_too_short": "must not be empty",
+    "string_type": "expected text, got {input!r}",
+    "list_type": "expected a list of exceptions (- file: ..., text: ..., reason: ...)",
+    "model_type": "expected a mapping with file, text and reason",
+}
 
 
 def load_exceptions(handbook: Path) -> tuple[list[FigureException], list[Finding]]:
-    """The allowed hand-typed figures; each entry needs ``file``, ``text`` and a ``reason``."""
+    """The allowed hand-typed figures, validated like the policy: each problem located."""
     path = handbook / EXCEPTIONS_FILE
     if not path.exists():
         return [], []
     name = _display(path)
+    hint = f"see 'Editing the handbook' in README.md for the format of {EXCEPTIONS_FILE.name}"
     try:
-        data = YAML(typ="rt", pure=True).load(path.read_text(encoding="utf-8")) or []
-    except YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        if path.stat().st_size > MAX_EXCEPTIONS_BYTES:
+            return [], [Finding(name, 0, "file larger than 1 MB", hint)]
+        data = YAML(typ="rt", pure=True).load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
-        return [], [Finding(name, line, f"YAML syntax: {error}", "fix the YAML syntax")]
-    entries, problems = [], []
-    if not isinstance(data, list):
-        return [], [Finding(name, 1, "expected a list of exceptions", "see the file's header")]
-    for index, item in enumerate(data):
-        line = data.lc.item(index)[0] + 1
-        fields = item if isinstance(item, dict) else {}
-        missing = [key for key in ("file", "text", "reason") if not str(fields.get(key, ""))]
-        if missing:
-            problems.append(
-                Finding(
-                    name,
-                    line,
-                    f"exception {index + 1} lacks {', '.join(missing)}",
-                    "every exception names the file, the exact text and why it is allowed",
-                )
-            )
-            continue
-        entries.append(
-            FigureException(str(fields["file"]), str(fields["text"]), str(fields["reason"]))
-        )
-    return entries, problems
+        return [], [Finding(name, line, f"YAML syntax: {error.problem or error}", hint)]
+    except (YAMLError, OSError, UnicodeDecodeError) as error:
+        return [], [Finding(name, 0, f"cannot read: {error}", hint)]
+    try:
+        return _EXCEPTIONS.validate_python(data if data is not None else []), []
+    except ValidationError as exc:
+        findings = [_located(name, data, error, hint) for error in exc.errors()]
+        return [], sorted(set(findings))
+
+
+def _located(name: str, data: Any, error: Any, hint: str) -> Finding:
+    loc: tuple[str | int, ...] = error["loc"]
+    key = loc[-1] if loc else ""
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(key), list(FigureException.model_fields), n=1)
+        message = f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+    else:
+        template = _MESSAGES.get(error["type"], "{msg}")
+        message = template.format(key=key, input=error.get("input"), msg=error["msg"])
+    line = locate_in(data, loc) or 1
+    where = f"exception {loc[0] + 1}" if loc and isinstance(loc[0], int) else "the file"
+    inner = loc[1:-1] if error["type"] == "missing" else loc[1:]  # the message names the key
+    path = format_path(inner) if inner else ""
+    return Finding(name, line, f"{where}{': ' + path if path else ''}: {message}", hint)
 
 
 def _display(path: Path) -> str:
@@ -199,83 +221,116 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def prose_lines(text: str) -> Iterator[tuple[int, str]]:
-    """``(line number, text)`` of the lines a reader sees, minus code and directive data."""
-    fence: str | None = None
-    skip = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        match = re.match(r"^(`{3,}|~{3,})(.*)$", stripped)
-        if fence is None and match:
-            fence = match[1]
-            skip = bool(DATA_FENCES.match(match[2].strip()))
-            continue
-        if fence is not None and stripped.startswith(fence) and stripped.strip("`~") == "":
-            fence = None
-            continue
-        if (fence is not None and skip) or MYST_COMMENT.match(line):
-            continue
-        if re.match(r"^\s*:[\w-]+:", line) or re.match(r"^\s*\(.*\)=\s*$", line):
-            continue  # directive options and target labels
-        yield number, line
+# --- The rules: one implementation, used by the lint, the tests and the checks of the HTML ----
 
 
-def lint_page(
-    path: Path, figures: Sequence[Figure], exceptions: Iterable[FigureException]
-) -> list[Finding]:
-    name = _display(path)
-    text = path.read_text(encoding="utf-8")
-    findings = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if "<!--" in line or "-->" in line:
+def html_comments_in(text: str) -> bool:
+    return bool(HTML_COMMENT.search(text))
+
+
+def editor_notes_in(text: str) -> list[str]:
+    return [match[0] for match in EDITOR_NOTE.finditer(text)]
+
+
+def figures_in(
+    text: str, figures: Sequence[Figure], allowed: Iterable[str] = ()
+) -> dict[str, list[str]]:
+    """Hand-typed figures in ``text``: the typed text -> the key paths it matches."""
+    allowed = list(allowed)
+    found: dict[str, list[str]] = {}
+    for figure in figures:
+        for match in figure.pattern.finditer(text):
+            if not any(match[0] in item for item in allowed):
+                keys = found.setdefault(match[0], [])
+                if figure.key_path not in keys:
+                    keys.append(figure.key_path)
+    return found
+
+
+def lint_text(
+    name: str, text: str, md: MarkdownIt, figures: Sequence[Figure], allowed: Sequence[str]
+) -> tuple[list[Finding], list[str]]:
+    """Findings for one file's text, and the ``{include}`` arguments in it."""
+    findings: list[Finding] = []
+    includes: list[str] = []
+    for piece in pages.pieces(text, md):
+        if piece.kind == "include":
+            includes.append(piece.text.strip())
+            continue
+        if piece.kind in ("html", "prose") and html_comments_in(piece.text):
             findings.append(
                 Finding(
                     name,
-                    number,
+                    piece.line,
                     "raw HTML comment: MyST publishes it in the page's HTML",
                     "turn the editor note into a MyST comment line starting with '%', or "
                     "resolve it and delete it",
                 )
             )
-    allowed = [item.text for item in exceptions if name.endswith(item.file)]
-    for number, line in prose_lines(text):
-        if re.search(r"\bTODO\b", line):
+        if piece.kind in NOTE_KINDS and (notes := editor_notes_in(piece.text)):
+            where = {"title": "a directive's title", "option": "a directive option"}
             findings.append(
                 Finding(
                     name,
-                    number,
-                    "TODO in published text",
+                    piece.line,
+                    f"{notes[0].rstrip(': ')} in {where.get(piece.kind, 'published text')}",
                     "do it, file an issue, or keep the note in a MyST comment ('% TODO')",
                 )
             )
-        visible = INLINE_CODE.sub(" ", ROLE.sub(" ", line))
-        sources: dict[str, list[str]] = {}
-        for figure in figures:
-            for match in figure.pattern.finditer(visible):
-                if not any(match[0] in item for item in allowed):
-                    sources.setdefault(match[0], []).append(figure.key_path)
-        for typed, key_paths in sources.items():
-            keys = list(dict.fromkeys(key_paths))
-            roles = " or ".join(f"{{policy}}`{key}`" for key in keys)
-            findings.append(
-                Finding(
-                    name,
-                    number,
-                    f"hand-typed policy figure {typed!r} (the policy has it at {', '.join(keys)})",
-                    f"write {roles} so the page follows the policy; or list it with a "
-                    f"reason in handbook/{EXCEPTIONS_FILE}",
-                )
-            )
-    return findings
+        if piece.kind in FIGURE_KINDS and piece.directive not in pages.DATA_DIRECTIVES:
+            findings += [
+                _figure_finding(name, piece.line, typed, keys)
+                for typed, keys in figures_in(piece.text, figures, allowed).items()
+            ]
+    return findings, includes
+
+
+def _figure_finding(name: str, line: int, typed: str, keys: list[str]) -> Finding:
+    roles = " or ".join(f"{{policy}}`{key}`" for key in keys)
+    return Finding(
+        name,
+        line,
+        f"hand-typed policy figure {typed!r} (the policy has it at {', '.join(keys)})",
+        f"write {roles} so the page follows the policy; or list it with a "
+        f"reason in handbook/{EXCEPTIONS_FILE}",
+    )
+
+
+def handbook_pages(handbook: Path) -> list[Path]:
+    """The pages Sphinx reads: every ``*.md`` outside ``_``- and ``.``-prefixed folders."""
+    return [
+        path
+        for path in sorted(handbook.rglob("*.md"))
+        if not any(part.startswith(("_", ".")) for part in path.relative_to(handbook).parts[:-1])
+    ]
 
 
 def lint_handbook(handbook: Path, policy: Policy) -> list[Finding]:
+    """Every page, and every Markdown file an ``{include}`` pulls into a page."""
     exceptions, findings = load_exceptions(handbook)
     figures = policy_figures(policy)
-    for path in sorted(handbook.rglob("*.md")):
-        if any(part.startswith(("_", ".")) for part in path.relative_to(handbook).parts[:-1]):
+    md = pages.parser_for(handbook)
+    root = handbook.resolve()
+    queue = [path.resolve() for path in handbook_pages(handbook)]
+    seen: set[Path] = set()
+    while queue:
+        path = queue.pop(0)
+        if path in seen:
             continue
-        findings += lint_page(path, figures, exceptions)
+        seen.add(path)
+        name = _display(path)
+        relative = path.relative_to(root).as_posix()
+        allowed = [item.text for item in exceptions if relative.endswith(item.file)]
+        page_findings, includes = lint_text(
+            name, path.read_text(encoding="utf-8"), md, figures, allowed
+        )
+        findings += page_findings
+        for target in includes:
+            included = root / target.lstrip("/") if target.startswith("/") else path.parent / target
+            included = included.resolve()
+            # Outside the handbook is the build's error to report (it refuses to read it).
+            if included.is_relative_to(root) and included.is_file() and included.suffix == ".md":
+                queue.append(included)
     return sorted(set(findings))
 
 

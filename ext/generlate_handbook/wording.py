@@ -7,26 +7,40 @@ and remembers the clock in force on the way, so a duration is worded on the cloc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-
-from pydantic import BaseModel
 
 from .policy.model import (
     CALENDAR,
     Exclusion,
+    Measured,
     Plan,
     Policy,
     ScheduleSpec,
     Severity,
     Sla,
-    Target,
 )
+from .policy.tree import children
 from .policy.units import Count, Duration, DurationUnit, NoDeadline, Percentage
 from .policy.zones import reader_name
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# English in every locale (strftime's %a and %b follow the build machine's locale).
+MONTH_ABBREVIATIONS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 
 
 class KeyPathError(LookupError):
@@ -51,7 +65,7 @@ def resolve(policy: Policy, key_path: str) -> Resolved:
     clock = CALENDAR
     walked: list[str] = []
     for part in parts:
-        options = _children(current)
+        options = children(current)
         if part not in options:
             where = ".".join(walked) or "the policy"
             known = ", ".join(options) or "nothing: it is a single value"
@@ -65,17 +79,6 @@ def resolve(policy: Policy, key_path: str) -> Resolved:
     return Resolved(current, clock, ".".join(parts))
 
 
-def _children(node: Any) -> dict[str, Any]:
-    if isinstance(node, BaseModel):
-        return {
-            (field.alias or name): getattr(node, name)
-            for name, field in type(node).model_fields.items()
-        }
-    if isinstance(node, dict):
-        return {str(key): value for key, value in node.items()}
-    return {}
-
-
 def format_resolved(policy: Policy, resolved: Resolved) -> str:
     """The reader's wording of a resolved value."""
     return format_value(policy, resolved.value, resolved.clock)
@@ -87,8 +90,8 @@ def format_value(policy: Policy, value: Any, clock: str = CALENDAR) -> str:
             return format_duration(policy, value, clock)
         case NoDeadline():
             return "when complete"
-        case Target():
-            return format_value(policy, value.within, clock)
+        case Measured():  # a target or limit: its one figure
+            return format_value(policy, value.amount, clock)
         case Percentage():
             return format_percentage(value)
         case Count():
@@ -103,11 +106,6 @@ def format_value(policy: Policy, value: Any, clock: str = CALENDAR) -> str:
             return value.strip()
         case date():
             return value.isoformat()
-        case BaseModel() if hasattr(value, "within") or hasattr(value, "average_within"):
-            inner = getattr(value, "within", None) or value.average_within
-            return format_value(policy, inner, clock)
-        case BaseModel() if hasattr(value, "at_most"):
-            return format_value(policy, value.at_most, clock)
     raise KeyPathError(
         f"{type(value).__name__} has no single reader-facing value; name one of its keys"
     )
@@ -216,3 +214,15 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def format_day_month(day: date) -> str:
+    """``4 Nov``: the same on every platform and locale (no glibc-only ``%-d``)."""
+    return f"{day.day} {MONTH_ABBREVIATIONS[day.month - 1]}"
+
+
+def format_moment(moment: datetime, *, year: bool = True) -> str:
+    """``Wed 4 Nov 2026, 16:00`` (``year=False``: ``Wed 4 Nov, 16:00``), in ``moment``'s zone."""
+    weekday = DAY_NAMES[moment.weekday()][:3]
+    text = f"{weekday} {format_day_month(moment)}"
+    return f"{text} {moment.year}, {moment:%H:%M}" if year else f"{text}, {moment:%H:%M}"

@@ -9,8 +9,11 @@ Two gates, one package::
                                    allowlist and a 24-hour cache of working links (sphinxext.py);
                                    a summary table read from Sphinx's ``output.json``
 
-:mod:`.allowlist`, :mod:`.cache`, :mod:`.report` and :mod:`.diagnostics` are plain Python;
-:mod:`.sphinxext` is the Sphinx extension listed in ``conf.py``.
+:mod:`.allowlist` (validated like the policy, each pattern held to one host by
+:mod:`.patterns`), :mod:`.cache`, :mod:`.report`, :mod:`.diagnostics` and :mod:`.files` (report
+files written whole or not at all) are plain Python; :mod:`.sphinxext` is the Sphinx extension
+listed in ``conf.py``, and :mod:`.linkcheck` the strict ``linkcheck`` builder it installs (GET
+only, 5xx and non-standard statuses broken, 429 waits capped).
 """
 
 from __future__ import annotations

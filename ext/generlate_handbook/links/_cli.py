@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from generlate_handbook.links.files import remove_partials
+
+#: Seconds an interrupted Sphinx gets to stop by itself before it is killed.
+STOP_GRACE_SECONDS = 10.0
 
 
 class UsageError(Exception):
@@ -83,20 +89,49 @@ def split_filenames(opts: list[str]) -> tuple[list[str], list[str]]:
 
 
 def run_sphinx(args: list[str], log: Path) -> int:
-    """Run ``python -m sphinx ARGS`` with its output in ``log``; return its exit status."""
+    """Run ``python -m sphinx ARGS`` with its output in ``log``; return its exit status.
+
+    On Ctrl-C (KeyboardInterrupt here) Sphinx is given time to stop cleanly (it got the same
+    SIGINT from the terminal; it is sent one if not), killed only if it does not, and the
+    KeyboardInterrupt is raised again once it has exited: see :func:`interrupted`.
+    """
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("FORCE_COLOR", None)
     with log.open("w", encoding="utf-8") as out:
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "sphinx", *args],
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=env,
-            check=False,
         )
-    return proc.returncode
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            _stop(proc)
+            raise
+
+
+def _stop(proc: subprocess.Popen[bytes], grace: float = STOP_GRACE_SECONDS) -> None:
+    """Let an interrupted Sphinx finish its clean-up (no second Ctrl-C breaks it), then reap it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        proc.wait(timeout=0.5)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGINT)  # only we were interrupted (e.g. kill -INT)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def interrupted(name: str, outdir: Path, detail: str = "") -> int:
+    """After Ctrl-C: remove half-written files from ``outdir``, say so in one line, exit 130."""
+    remove_partials(outdir)
+    print(f"\n{name}: interrupted{detail}.", file=sys.stderr)
+    return 130
 
 
 def github_annotation(where: str, message: str, title: str) -> str | None:

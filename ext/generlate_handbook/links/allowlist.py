@@ -9,50 +9,62 @@ The file is a YAML list; each entry names ONE host or URL pattern and says why::
       reason: answers 403 to robots
       skip: true                         # optional: do not request it at all (last resort)
 
-What an entry means: for a matching link a ``401`` or ``403`` answer, or a redirect to its
-``sign_in`` page, is accepted; a ``404``, a ``5xx``, a time-out or a dead host still fail.
-Only ``skip: true`` stops the link from being requested at all.
+What an entry means: for a matching link a ``401`` or ``403`` answer, a non-standard status
+(``999``), or a redirect to its ``sign_in`` page, is accepted; a ``404``, a ``5xx``, a time-out or
+a dead host still fail. Only ``skip: true`` stops the link from being requested at all.
+
+Validation is the policy's (pydantic, then :func:`~generlate_handbook.policy.load.validate_located`
+and :class:`~generlate_handbook.policy.source.PolicySource` for lines), so every error reads
+``FILE:LINE: [index].key: message``. A ``url:`` or ``sign_in:`` pattern must stay on one host
+(:func:`.patterns.pattern_host`); a ``host:`` wildcard must not cover a top-level domain.
 """
 
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent
 
-#: HTTP statuses an allowlist entry accepts (sign-in walls).
+from generlate_handbook.links.patterns import URL_START, pattern_host
+from generlate_handbook.policy.load import validate_located
+from generlate_handbook.policy.source import (
+    PolicyError,
+    PolicyErrors,
+    PolicySource,
+    parse_document,
+)
+
+#: HTTP statuses an allowlist entry accepts (sign-in walls); non-standard ones (999) too.
 ACCEPTED_STATUSES = frozenset({401, 403})
 
-_KEYS = ("host", "url", "reason", "sign_in", "skip")
 _HOST = re.compile(
     r"(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*(?::\d+)?"
 )
-_URL_START = re.compile(r"\^?(?:https?|https\?|http\(s\)\?)://[^/]")
+#: The allowlist is a few entries; a file this big is not one (and is not read).
+MAX_BYTES = 256 * 1024
+_TOO_LARGE = f"the allowlist is larger than {MAX_BYTES // 1024} KB: not read"
+_REPR = reprlib.Repr()  # (keyword arguments need Python 3.12)
+_REPR.maxstring = _REPR.maxother = 120
+_REPR.maxlist = _REPR.maxdict = 4
+_REPR.maxlevel = 2
+_NOT_A_LIST = "the allowlist must be a YAML list of entries ('- host: ...' or '- url: ...')"
+
+#: The error every caller catches: one located line per problem, like the policy's.
+AllowlistError = PolicyErrors
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the allowlist file, at a 1-based line."""
-
-    line: int
-    message: str
-
-
-class AllowlistError(Exception):
-    """The allowlist file is malformed; ``str()`` gives one ``path:LINE: message`` per problem."""
-
-    def __init__(self, path: Path | str, problems: list[Problem]) -> None:
-        self.path = str(path)
-        self.problems = problems
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return "\n".join(f"{self.path}:{p.line}: {p.message}" for p in self.problems)
+def is_standard_status(status: int) -> bool:
+    """Whether ``status`` is an HTTP status a server may legitimately answer (100-599)."""
+    return 100 <= status <= 599
 
 
 @dataclass(frozen=True)
@@ -72,7 +84,9 @@ class AllowlistEntry:
 
     def accepts(self, status: int | None) -> bool:
         """Whether an answer with HTTP ``status`` counts as working for a matching link."""
-        return status in ACCEPTED_STATUSES
+        return status is not None and (
+            status in ACCEPTED_STATUSES or not is_standard_status(status)
+        )
 
 
 @dataclass(frozen=True)
@@ -119,140 +133,173 @@ def host_pattern(host: str) -> str:
 def load_allowlist(path: Path | str, *, display: str | None = None) -> Allowlist:
     """Read and validate the allowlist; a missing file is an empty allowlist.
 
-    Raises :class:`AllowlistError` naming ``display`` (default: ``path``) and each bad line.
+    Raises :class:`AllowlistError` (the policy's :class:`PolicyErrors`): one
+    ``FILE:LINE: [index].key: message`` per problem, ``FILE`` being ``display`` (default: path).
     """
     path = Path(path)
     shown = display or str(path)
     if not path.exists():
         return Allowlist((), shown)
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise AllowlistError([PolicyError(shown, 0, "", _TOO_LARGE)])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise AllowlistError(shown, [Problem(1, f"cannot read the allowlist: {exc}")]) from None
+        raise AllowlistError([PolicyError(shown, 0, "", f"cannot read: {exc}")]) from None
     return parse_allowlist(text, shown)
 
 
 def parse_allowlist(text: str, display: str = "allowlist.yaml") -> Allowlist:
     """Validate allowlist YAML ``text``; see :func:`load_allowlist`."""
+    if len(text) > MAX_BYTES:
+        raise AllowlistError([PolicyError(display, 0, "", _TOO_LARGE)])
+    _refuse_aliases(text, display)
+    return _validate(parse_document(text, display), display)
+
+
+def _refuse_aliases(text: str, display: str) -> None:
+    """An alias (``*name``) can make a few bytes stand for billions of values: none is needed
+    in an allowlist, so none is accepted. Syntax errors are left to the parser's message."""
     try:
-        data = YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise AllowlistError(display, [Problem(line, f"invalid YAML: {problem}")]) from None
-    except YAMLError as exc:
-        raise AllowlistError(display, [Problem(1, f"invalid YAML: {exc}")]) from None
-    if data is None:
-        return Allowlist((), display)
-    if not isinstance(data, CommentedSeq):
-        raise AllowlistError(
-            display, [Problem(1, "the allowlist must be a YAML list of entries ('- host: ...')")]
-        )
-    problems: list[Problem] = []
-    entries: list[AllowlistEntry] = []
-    seen: dict[str, int] = {}
-    for index, item in enumerate(data):
-        line = data.lc.item(index)[0] + 1
-        entry = _entry(item, line, problems)
-        if entry is None:
-            continue
-        if entry.label in seen:
-            problems.append(
-                Problem(
-                    line, f"duplicate entry for {entry.label} (first at line {seen[entry.label]})"
-                )
+        for event in YAML(typ="rt", pure=True).parse(text):
+            if isinstance(event, AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                message = "aliases (*name) are not allowed in the allowlist: write the value out"
+                raise AllowlistError([PolicyError(display, line, "", message)])
+    except YAMLError:
+        return
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, bounded: a message never quotes a whole huge value."""
+    return _REPR.repr(value)
+
+
+class EntryModel(BaseModel):
+    """One allowlist entry as written in the file (validated, located by the policy's rules)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str | None = None
+    url: str | None = None
+    reason: str
+    sign_in: str | None = None
+    skip: bool = False
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        name = value.strip()
+        if not _HOST.fullmatch(name):
+            raise ValueError(
+                f"must be a host name such as docs.google.com or *.example.com, "
+                f"not {_shown(value)} (use url: for a URL pattern)"
             )
-            continue
-        seen[entry.label] = line
-        entries.append(entry)
-    if problems:
-        raise AllowlistError(display, problems)
-    return Allowlist(tuple(entries), display)
-
-
-def _entry(item: object, line: int, problems: list[Problem]) -> AllowlistEntry | None:
-    """Validate one list item, appending to ``problems``; None if it is unusable."""
-    if not isinstance(item, CommentedMap):
-        problems.append(
-            Problem(line, "each entry must be a mapping with host: or url: and reason:")
-        )
-        return None
-
-    def key_line(key: str) -> int:
-        return item.lc.key(key)[0] + 1
-
-    before = len(problems)
-    for key in item:
-        if key not in _KEYS:
-            problems.append(
-                Problem(key_line(key), f"unknown key {key!r} (allowed: {', '.join(_KEYS)})")
+        if name.startswith("*.") and "." not in name[2:].partition(":")[0]:
+            raise ValueError(
+                f"{_shown(value)} covers a whole top-level domain: name the site's own domain, "
+                "such as *.example.com"
             )
+        return name.lower()
 
-    label = pattern = None
-    if ("host" in item) == ("url" in item):
-        problems.append(Problem(line, "give exactly one of host: or url: per entry"))
-    elif "host" in item:
-        host = item["host"]
-        if not isinstance(host, str) or not _HOST.fullmatch(host.strip()):
-            problems.append(
-                Problem(
-                    key_line("host"),
-                    f"host must be a host name such as docs.google.com or *.example.com, "
-                    f"not {host!r} (use url: for a URL pattern)",
-                )
-            )
-        else:
-            label, pattern = f"host {host.strip().lower()}", host_pattern(host.strip())
-    else:
-        url = item["url"]
-        error = _regex_error(url)
-        if error:
-            problems.append(Problem(key_line("url"), f"url: {error}"))
-        else:
-            label, pattern = f"url {url}", url
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty: say why this link cannot be checked")
+        return value.strip()
 
-    reason = item.get("reason")
-    if "reason" not in item:
-        problems.append(Problem(line, "missing reason: say why this link cannot be checked"))
-    elif not isinstance(reason, str) or not reason.strip():
-        problems.append(
-            Problem(key_line("reason"), "empty reason: say why this link cannot be checked")
-        )
+    @field_validator("url", "sign_in")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_pattern(value)
+        return value
 
-    sign_in = item.get("sign_in")
-    if sign_in is not None:
-        error = _regex_error(sign_in)
-        if error:
-            problems.append(Problem(key_line("sign_in"), f"sign_in: {error}"))
+    @field_validator("skip", mode="before")
+    @classmethod
+    def _skip(cls, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {_shown(value)}")
+        return value
 
-    skip = item.get("skip", False)
-    if not isinstance(skip, bool):
-        problems.append(Problem(key_line("skip"), f"skip must be true or false, not {skip!r}"))
-
-    if len(problems) > before or label is None or pattern is None:
-        return None
-    return AllowlistEntry(
-        label=label,
-        pattern=pattern,
-        reason=str(reason).strip(),
-        line=line,
-        sign_in=sign_in,
-        skip=skip,
-    )
+    @model_validator(mode="after")
+    def _one_target(self) -> EntryModel:
+        if (self.host is None) == (self.url is None):
+            raise ValueError("give exactly one of host: or url: per entry")
+        return self
 
 
-def _regex_error(value: object) -> str | None:
-    """Why ``value`` is not a usable URL pattern, or None."""
-    if not isinstance(value, str) or not value.strip():
-        return "must be a regular expression for URLs, e.g. https://example\\.com/private/"
-    if not _URL_START.match(value):
-        return (
-            f"{value!r} must start with http:// or https:// and a host, "
+def _check_pattern(value: str) -> None:
+    """Raise ValueError unless ``value`` is a regular expression for URLs on one host."""
+    if not value.strip():
+        raise ValueError("must be a regular expression for URLs, e.g. https://example\\.com/x/")
+    if not URL_START.match(value):
+        raise ValueError(
+            f"{_shown(value)} must start with http:// or https:// and a host, "
             "so one entry cannot exempt every link"
         )
     try:
         re.compile(value)
     except re.error as exc:
-        return f"{value!r} is not a valid regular expression: {exc}"
-    return None
+        raise ValueError(f"{_shown(value)} is not a valid regular expression: {exc}") from None
+    if pattern_host(value) is None:
+        raise ValueError(
+            f"{_shown(value)} can match URLs on more than one host: write the host literally "
+            "(dots escaped, no wildcards or alternatives) and end it with / "
+            "(e.g. https://status\\.example\\.com/admin/); use host: for a whole host"
+        )
+
+
+def _validate(document: Any, display: str) -> Allowlist:
+    """The allowlist in ``document`` (round-trip YAML), or :class:`AllowlistError` with every
+    problem of every entry."""
+    if document is None:
+        return Allowlist((), display)
+    if not isinstance(document, CommentedSeq):
+        raise AllowlistError([PolicyError(display, 1, "", _NOT_A_LIST)])
+    source = PolicySource(root=(display, document))
+    errors = _duplicates(document, source)
+    try:
+        models: list[EntryModel] = validate_located(list[EntryModel], document, source)
+    except AllowlistError as exc:
+        raise AllowlistError([*exc.errors, *errors]) from None
+    if errors:
+        raise AllowlistError(errors)
+    entries = []
+    for index, model in enumerate(models):
+        if model.host is not None:
+            label, pattern = f"host {model.host}", host_pattern(model.host)
+        else:
+            label, pattern = f"url {model.url}", str(model.url)
+        line = source.locate((index,))[1]
+        entries.append(
+            AllowlistEntry(label, pattern, model.reason, line, model.sign_in, bool(model.skip))
+        )
+    return Allowlist(tuple(entries), display)
+
+
+def _duplicates(document: CommentedSeq, source: PolicySource) -> list[PolicyError]:
+    """An error at each entry naming a host (any case) or url already named above it."""
+    first: dict[tuple[str, str], int] = {}
+    errors = []
+    for index, item in enumerate(document):
+        if not isinstance(item, dict):
+            continue
+        for key in ("host", "url"):
+            value = item.get(key)
+            if not isinstance(value, str):
+                continue
+            name = (key, value.strip().lower() if key == "host" else value)
+            if name in first:
+                errors.append(
+                    source.error(
+                        (index, key),
+                        f"duplicate entry for {key} {name[1]} (first at line {first[name]})",
+                    )
+                )
+            else:
+                first[name] = source.locate((index,))[1]
+    return errors

@@ -9,14 +9,18 @@ remembered with that entry's label, and is fresh only while the entry still exis
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generlate_handbook.links.files import atomic_write_text
+
 CACHE_VERSION = 1
+#: A cache file larger than this is not ours (a few hundred bytes per link): treated as empty.
+MAX_CACHE_BYTES = 32 * 1024 * 1024
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
 
@@ -48,24 +52,23 @@ class LinkCache:
 
     @classmethod
     def load(cls, path: Path) -> LinkCache:
-        """Read ``path``; a missing, unreadable or foreign file is an empty cache."""
+        """Read ``path``; a missing, unreadable, oversized or foreign file is an empty cache, and
+        an entry of the wrong shape is skipped: the cache only ever spares requests."""
         try:
+            if path.stat().st_size > MAX_CACHE_BYTES:
+                return cls()
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return cls()
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             return cls()
-        links: dict[str, CachedLink] = {}
-        for url, item in (data.get("links") or {}).items():
-            try:
-                links[str(url)] = CachedLink(float(item["checked"]), item.get("allowlist"))
-            except (TypeError, KeyError, ValueError):
-                continue
-        return cls(links)
+        items = data.get("links")
+        if not isinstance(items, dict):
+            return cls()
+        return cls({url: link for url, item in items.items() if (link := _entry(item))})
 
     def save(self, path: Path) -> None:
         """Write the cache atomically (a reader never sees half a file)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = {
             "version": CACHE_VERSION,
             "links": {
@@ -73,15 +76,7 @@ class LinkCache:
                 for url, link in sorted(self.links.items())
             },
         }
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, indent=1)
-                out.write("\n")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_text(path, json.dumps(data, indent=1) + "\n")
 
     def fresh(
         self, now: float, max_age: float, allowlist_labels: frozenset[str] = frozenset()
@@ -103,6 +98,18 @@ class LinkCache:
     def prune(self, now: float, max_age: float) -> None:
         """Forget the results older than ``max_age``."""
         self.links = {u: c for u, c in self.links.items() if 0 <= now - c.checked < max_age}
+
+
+def _entry(item: object) -> CachedLink | None:
+    """One cached link from its JSON, or None if it is not one."""
+    if not isinstance(item, dict):
+        return None
+    checked, allowlist = item.get("checked"), item.get("allowlist")
+    if isinstance(checked, bool) or not isinstance(checked, int | float):
+        return None
+    if not math.isfinite(checked) or not (allowlist is None or isinstance(allowlist, str)):
+        return None
+    return CachedLink(float(checked), allowlist)
 
 
 def ignore_pattern(url: str) -> str:

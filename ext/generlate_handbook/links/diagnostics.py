@@ -46,11 +46,15 @@ class Diagnostic:
 
 def display_path(path: str, root: Path) -> str:
     """``path`` relative to ``root`` when it lies inside it, else unchanged; always with /."""
-    try:
-        rel = Path(path).resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return path
-    return rel.as_posix()
+    for candidate, base in (
+        (Path(os.path.abspath(path)), Path(os.path.abspath(root))),
+        (Path(path).resolve(), root.resolve()),
+    ):
+        try:  # as written first: a symlinked page is shown where it is, not where it leads
+            return candidate.relative_to(base).as_posix()
+        except (ValueError, OSError):
+            continue
+    return path
 
 
 def parse_warnings(text: str, root: Path) -> list[Diagnostic]:
@@ -140,6 +144,21 @@ def hint(d: Diagnostic, srcdir: str = "handbook") -> str:
             "link to the page's .md source with a relative path, so previews and old versions "
             "link to themselves rather than to the live site"
         )
+    if kind == "links.outside":
+        return (
+            f"link, show or include only files inside {srcdir}/ (copy the file in if readers "
+            "need it); a build never publishes a file from outside it, whatever the path's "
+            "form (.., /.., a symlink)"
+        )
+    if kind == "links.script":
+        return (
+            "remove the script, event handler or javascript: URL; if readers need something "
+            "interactive, ask for it in the theme or an extension, where it is reviewed as code"
+        )
+    if kind == "links.url_insertion":
+        return "paste the content into the page (or a file in handbook/), or link to the URL"
+    if kind == "links.copy_source":
+        return "remove html_copy_source from conf.py: page sources hold editor notes"
     if kind == "links.ignore_outside_allowlist":
         return (
             "remove the patterns from linkcheck_ignore and add an entry with a reason to "

@@ -11,8 +11,9 @@ those pages) with its log in ``OUTDIR/sphinx.log``, then reads
 Sphinx's report ``OUTDIR/output.json`` and prints a table (page:line, status, URL, reason) and
 the dead links, also written to ``OUTDIR/summary.txt``. Working links are remembered for 24 hours
 in ``OUTDIR/cache.json`` and shown as "cached"; ``--fresh`` or ``LINKCHECK_FRESH=1`` checks
-every link again. Exit status: 0 no dead links, 1 dead links (broken or timed out), 2 a bad
-allowlist, bad usage or a Sphinx failure.
+every link again. Exit status: 0 no dead links, 1 dead links (broken, rate-limited or timed
+out), 2 a bad allowlist, bad usage or a Sphinx failure, 130 interrupted (Ctrl-C: one line, no
+traceback; this run's report files are absent, none is half-written).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from typing import Any
 
 from generlate_handbook.links import ALLOWLIST, FROM_CACHE_FILE, OCCURRENCES_FILE, REPORT_FILE
 from generlate_handbook.links._cli import (
+    Args,
     github_annotation,
+    interrupted,
     parse_command_line,
     run_sphinx,
     split_filenames,
@@ -34,7 +37,9 @@ from generlate_handbook.links._cli import (
 from generlate_handbook.links.allowlist import AllowlistError, load_allowlist
 from generlate_handbook.links.cache import fresh_from_env
 from generlate_handbook.links.diagnostics import display_path
+from generlate_handbook.links.files import atomic_write_text
 from generlate_handbook.links.report import (
+    Row,
     classify_all,
     read_report,
     render_failures,
@@ -56,20 +61,29 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_command_line(argv, "linkcheck", __doc__, flags=("--fresh",))
     if isinstance(args, int):
         return args
+    try:
+        return _check(args)
+    except KeyboardInterrupt:
+        return interrupted("make linkcheck", args.outdir, "; no report was written for this run")
+
+
+def _check(args: Args) -> int:
+    """Validate the allowlist, run Sphinx, print and save the summary; return the exit status."""
     root, outdir = args.root, args.outdir
     srcdir = display_path(str(args.sourcedir), root)
     allowlist_path = args.sourcedir / ALLOWLIST
     try:
         allowlist = load_allowlist(allowlist_path, display=display_path(str(allowlist_path), root))
     except AllowlistError as exc:
-        for problem in exc.problems:
-            print(f"{exc.path}:{problem.line}: {problem.message}\n{ALLOWLIST_HINT}")
+        for error in exc.errors:
+            print(f"{error}\n{ALLOWLIST_HINT}")
         return 2
 
     fresh = "--fresh" in args.flags or fresh_from_env()
     log = outdir / LOG_FILE
     report = outdir / REPORT_FILE
-    report.unlink(missing_ok=True)
+    for stale in (REPORT_FILE, "output.txt", OCCURRENCES_FILE, FROM_CACHE_FILE, SUMMARY_FILE):
+        (outdir / stale).unlink(missing_ok=True)  # this run's files, or none if it stops early
     note = "fresh: every link is requested" if fresh else "links that worked lately are cached"
     print(
         f"Checking the external links in {srcdir}/ ({note}) with Sphinx's linkcheck "
@@ -90,10 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    from_cache = _read_json(outdir / FROM_CACHE_FILE)
-    places = {
-        uri: [f"{srcdir}/{page}:{line}" if line else f"{srcdir}/{page}" for page, line in found]
-        for uri, found in _read_json(outdir / OCCURRENCES_FILE).items()
+    from_cache = {
+        url: float(checked)
+        for url, checked in _read_json(outdir / FROM_CACHE_FILE).items()
+        if isinstance(checked, int | float) and not isinstance(checked, bool)
     }
     rows = classify_all(
         read_report(report),
@@ -102,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         from_cache=from_cache,
         now=time.time(),
     )
+    return _report(rows, _read_places(outdir / OCCURRENCES_FILE, srcdir), outdir, root)
+
+
+def _report(rows: list[Row], places: dict[str, list[str]], outdir: Path, root: Path) -> int:
+    """Print and save the summary; 1 if any link is dead, else 0."""
     failures = render_failures(rows, places)
     summary = "\n\n".join(
         part
@@ -112,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if part
     )
-    (outdir / SUMMARY_FILE).write_text(summary + "\n", encoding="utf-8")
+    atomic_write_text(outdir / SUMMARY_FILE, summary + "\n")
     print(summary)
     for row in (r for r in rows if r.failed):
         for where in places.get(row.uri) or [row.where]:
@@ -124,16 +143,30 @@ def main(argv: list[str] | None = None) -> int:
     dead = sum(r.failed for r in rows)
     if dead:
         noun = "dead link" if dead == 1 else "dead links"
-        print(f"\nmake linkcheck: {dead} {noun} (report: {display_path(str(report), root)})")
+        report = display_path(str(outdir / REPORT_FILE), root)
+        print(f"\nmake linkcheck: {dead} {noun} (report: {report})")
         return 1
     return 0
+
+
+def _read_places(path: Path, srcdir: str) -> dict[str, list[str]]:
+    """``occurrences.json`` as URL -> ``page:line`` list; entries of the wrong shape skipped."""
+    places: dict[str, list[str]] = {}
+    for uri, found in _read_json(path).items():
+        if isinstance(found, list):
+            places[uri] = [
+                f"{srcdir}/{item[0]}:{item[1]}" if item[1] else f"{srcdir}/{item[0]}"
+                for item in found
+                if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+            ]
+    return places
 
 
 def _read_json(path: Path) -> dict[str, Any]:
     """A JSON object written by the extension; empty if missing or unreadable."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -8,7 +8,7 @@ Runs ``sphinx-build -M html SOURCEDIR BUILDDIR -n -W --keep-going -E`` plus the 
 (``make check`` passes SPHINXOPTS), and prints each warning as ``handbook/page.md:LINE: message``
 followed by an indented ``hint:``. Paths are relative to ``--root`` (default: the current
 folder, the repository root under make). Exit status: 0 clean, 1 problems, 2 Sphinx failed
-without saying why in a warning (its log is shown) or bad usage.
+without saying why in a warning (its log is shown) or bad usage, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from __future__ import annotations
 import sys
 
 from generlate_handbook.links._cli import (
+    Args,
     github_annotation,
+    interrupted,
     parse_command_line,
     run_sphinx,
     tail,
@@ -34,6 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_command_line(sys.argv[1:] if argv is None else argv, "gate", __doc__)
     if isinstance(args, int):
         return args
+    try:
+        return _gate(args)
+    except KeyboardInterrupt:
+        return interrupted("make check", args.outdir)
+
+
+def _gate(args: Args) -> int:
+    """Build, print the located warnings; return the exit status."""
     warnings_file = args.outdir / WARNINGS_FILE
     log = args.outdir / LOG_FILE
     shown = display_path(str(args.sourcedir), args.root)

@@ -3,7 +3,8 @@
 Sphinx writes one JSON object per line: ``filename`` (relative to the source folder), ``lineno``,
 ``status`` (working, broken, timeout, redirected, ignored, unchecked), ``code``, ``uri`` and
 ``info``. This module turns them into :class:`Row` s with our verdicts: an allowlisted 401/403
-is accepted, a link taken from the cache is "cached", and only broken and timed-out links fail.
+(or non-standard status such as 999) is accepted, a link taken from the cache is "cached", and
+only broken, rate-limited and timed-out links fail.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from generlate_handbook.links.allowlist import Allowlist
+from generlate_handbook.links.allowlist import Allowlist, is_standard_status
 
 
 class Verdict(StrEnum):
@@ -29,13 +30,18 @@ class Verdict(StrEnum):
     REDIRECTED = "redirected"
     IGNORED = "ignored"
     BROKEN = "broken"
+    RATE_LIMITED = "rate-limited"
     TIMEOUT = "timeout"
 
 
 #: Verdicts that fail ``make linkcheck``.
-FAILING = frozenset({Verdict.BROKEN, Verdict.TIMEOUT})
+FAILING = frozenset({Verdict.BROKEN, Verdict.RATE_LIMITED, Verdict.TIMEOUT})
+#: How :mod:`.linkcheck` starts the reason of a link whose host kept answering 429.
+RATE_LIMITED_PREFIX = "rate-limited: "
 
-_HTTP_ERROR = re.compile(r"(\d{3}) (?:Client|Server) Error: (.*?)(?: for url: .*)?\Z", re.S)
+_HTTP_ERROR = re.compile(
+    r"(\d{3}) (?:Client Error|Server Error|Non-standard Status): (.*?)(?: for url: .*)?\Z", re.S
+)
 _READ_TIMEOUT = re.compile(r"read timeout=([\d.]+)")
 _POOL = re.compile(r"HTTPS?ConnectionPool\(host='[^']*', port=\d+\): ")
 
@@ -162,6 +168,8 @@ def classify(
                 code = f"{result.code} " if result.code else ""
                 return row(Verdict.REDIRECTED, f"{code}to {target}")
             return row(Verdict.IGNORED, result.info or "ignored (linkcheck_ignore)")
+        case "broken" if result.info.startswith(RATE_LIMITED_PREFIX):
+            return row(Verdict.RATE_LIMITED, result.info.removeprefix(RATE_LIMITED_PREFIX))
         case "broken":
             status = http_status(result)
             if entry is not None and not entry.skip and entry.accepts(status):
@@ -210,8 +218,18 @@ def failure_hint(row: Row) -> str:
         return "the page exists but has no such anchor: fix the #fragment, or drop it"
     if reason.startswith(("404", "410")):
         return "the page is gone: find its new address, or remove the link"
-    if reason.startswith("429"):
-        return "the host kept refusing us (429) past linkcheck_rate_limit_timeout: re-run later"
+    if row.verdict is Verdict.RATE_LIMITED or reason.startswith("429"):
+        return (
+            "the host kept answering 429 Too Many Requests past linkcheck_rate_limit_timeout: "
+            "re-run later; if it never lets robots in, allowlist it with skip: true"
+        )
+    if reason.startswith("503"):
+        return "the server said it is unavailable: re-run later; if it stays down, fix the link"
+    if row.allowlist is None and reason[:3].isdigit() and not is_standard_status(int(reason[:3])):
+        return (
+            "not an HTTP status a working page answers (some sites answer robots 999): open it "
+            "in a browser; if it works there, allowlist the host with a reason"
+        )
     return "check the link in a browser; if the page or site is gone, fix or remove the link"
 
 

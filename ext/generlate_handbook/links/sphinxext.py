@@ -7,7 +7,11 @@ In every build:
 * reads the allowlist (``links_allowlist``, default ``_links/allowlist.yaml``, the path
   ``make linkcheck``'s runner reads too) and warns ``[links.allowlist]`` at each bad line;
 * warns ``[links.ignore_outside_allowlist]`` if ``linkcheck_ignore`` is set: the allowlist,
-  where every exemption carries a reason, is the only way to exempt a link.
+  where every exemption carries a reason, is the only way to exempt a link;
+* warns ``[links.outside]`` at each link, image, download, include or raw HTML URL that leads
+  outside the source folder, and publishes none of them (:mod:`.containment`);
+* publishes no page sources and removes output no current source produced (:mod:`.published`);
+* warns ``[links.script]`` at raw HTML or a link that would run code (:mod:`.scripts`).
 
 In a ``linkcheck`` build:
 
@@ -18,7 +22,11 @@ In a ``linkcheck`` build:
   records them in ``from-cache.json``;
 * records every place each external URL is linked from in ``occurrences.json`` (Sphinx checks,
   and reports, each URL once, at its first place);
-* after the build, merges Sphinx's ``output.json`` back into the cache.
+* after the build, merges Sphinx's ``output.json`` back into the cache;
+* replaces Sphinx's ``linkcheck`` builder with :class:`.linkcheck.StrictLinkcheckBuilder`
+  (GET only, 5xx and non-standard statuses broken, 429 waits capped, atomic reports).
+
+Every file it writes is written whole or not at all (:mod:`.files`).
 """
 
 from __future__ import annotations
@@ -44,7 +52,12 @@ from generlate_handbook.links import (
 )
 from generlate_handbook.links.allowlist import Allowlist, AllowlistError, load_allowlist
 from generlate_handbook.links.cache import LinkCache, fresh_from_env, ignore_pattern
+from generlate_handbook.links.containment import setup_containment
+from generlate_handbook.links.files import atomic_write_text
+from generlate_handbook.links.linkcheck import StrictLinkcheckBuilder
+from generlate_handbook.links.published import setup_published
 from generlate_handbook.links.report import Verdict, classify, read_report
+from generlate_handbook.links.scripts import setup_scripts
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -90,13 +103,13 @@ class _LinksState:
             self.allowlist = load_allowlist(path)
         except AllowlistError as exc:
             self.allowlist = Allowlist()
-            for problem in exc.problems:
+            for error in exc.errors:
                 logger.warning(
                     "%s",
-                    problem.message,
+                    f"{error.key_path}: {error.message}" if error.key_path else error.message,
                     type=WARNING_TYPE,
                     subtype="allowlist",
-                    location=f"{path}:{problem.line}",
+                    location=f"{error.file}:{max(error.line, 1)}",
                 )
             return
         # New objects: never mutate the values conf.py handed over.
@@ -127,8 +140,8 @@ class _LinksState:
                 *app.config.linkcheck_ignore,
                 *(ignore_pattern(url) for url in sorted(fresh)),
             ]
-        (outdir / FROM_CACHE_FILE).write_text(
-            json.dumps(self.from_cache, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        atomic_write_text(
+            outdir / FROM_CACHE_FILE, json.dumps(self.from_cache, indent=1, sort_keys=True) + "\n"
         )
         if self.from_cache:
             logger.info("links: %d working link(s) taken from the cache", len(self.from_cache))
@@ -151,7 +164,7 @@ class _LinksState:
             return
         outdir = Path(app.outdir)
         places = {uri: sorted(found) for uri, found in sorted(self.occurrences.items())}
-        (outdir / OCCURRENCES_FILE).write_text(json.dumps(places, indent=1) + "\n", "utf-8")
+        atomic_write_text(outdir / OCCURRENCES_FILE, json.dumps(places, indent=1) + "\n")
         report = outdir / REPORT_FILE
         if not report.exists():
             return
@@ -283,10 +296,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "links_linkcheck_cache_max_age", 24 * 60 * 60, "", types=frozenset({int, float})
     )
     app.add_config_value("links_linkcheck_fresh", False, "", types=frozenset({bool}))
+    app.add_builder(StrictLinkcheckBuilder, override=True)
     state = _LinksState()
     app.connect("config-inited", state.config_inited)  # before linkcheck's own (priority 900)
     app.connect("builder-inited", state.builder_inited)
     app.connect("doctree-resolved", state.doctree_resolved)
     app.connect("build-finished", state.build_finished)
     app.connect("doctree-read", check_self_urls)
+    setup_containment(app)  # links stay inside the handbook
+    setup_published(app)  # no page sources, no stale output in _build/html
+    setup_scripts(app)  # no script in a page (raw HTML, javascript: links)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

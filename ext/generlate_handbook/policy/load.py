@@ -12,12 +12,14 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from .helpdesk import helpdesk_errors
 from .model import CALENDAR, Policy, Sla
 from .source import PolicyError, PolicyErrors, PolicySource, policy_files, read_sources
+from .tree import keys_at
 from .units import Duration, NoDeadline
 
 DEFAULT_POLICY_DIR = "policy"
@@ -99,14 +101,23 @@ def _validate(source: PolicySource) -> Policy:
         raise PolicyErrors(_located(source, error) for error in exc.errors()) from None
 
 
-def _located(source: PolicySource, error: Any) -> PolicyError:
-    """Turn one pydantic error into a located, plain-language one."""
+def validate_located(root: Any, data: Any, source: PolicySource) -> Any:
+    """Validate ``data`` as ``root`` (a model, or a type such as ``list[Model]``), with every
+    error located in ``source`` like the policy's; raise :class:`PolicyErrors`."""
+    try:
+        return TypeAdapter(root).validate_python(data)
+    except ValidationError as exc:
+        raise PolicyErrors(_located(source, error, root) for error in exc.errors()) from None
+
+
+def _located(source: PolicySource, error: Any, root: Any = Policy) -> PolicyError:
+    """Turn one pydantic error into a located, plain-language one (``root``: the model)."""
     loc = [part for part in error["loc"] if part != "[key]"]
     kind: str = error["type"]
     # Unions and constrained types add their own names to the location: drop them.
     loc = [part for part in loc if not (isinstance(part, str) and _is_type_tag(part))]
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
+        allowed = keys_at(root, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         listing = f" (allowed: {', '.join(allowed)})" if allowed and not close else ""
@@ -131,39 +142,6 @@ def _located(source: PolicySource, error: Any) -> PolicyError:
 def _is_type_tag(part: str) -> bool:
     """Names pydantic adds to a location for validators and unions; not YAML keys."""
     return part.startswith(("function-", "union[", "constrained-"))
-
-
-def _allowed_keys(loc: Sequence[str | int]) -> list[str]:
-    """The keys a mapping at ``loc`` may have, found by walking the model's fields."""
-    annotation: Any = Policy
-    for part in loc:
-        annotation = _unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            field = next(
-                (f for name, f in annotation.model_fields.items() if (f.alias or name) == part),
-                None,
-            )
-            if field is None:
-                return []
-            annotation = field.annotation
-        elif get_origin(annotation) is dict:
-            annotation = get_args(annotation)[1]
-        elif get_origin(annotation) is list:
-            annotation = get_args(annotation)[0]
-        else:
-            return []
-    annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [f.alias or name for name, f in annotation.model_fields.items()]
-    return []
-
-
-def _unwrap(annotation: Any) -> Any:
-    """``Foo | None`` -> ``Foo``."""
-    args = [arg for arg in get_args(annotation) if arg is not type(None)]
-    if get_origin(annotation) not in (dict, list) and len(args) == 1:
-        return args[0]
-    return annotation
 
 
 # --- references --------------------------------------------------------------------------------
@@ -256,12 +234,8 @@ def _resolve_references(policy: Policy, source: PolicySource) -> list[PolicyErro
         item = getattr(getattr(policy, section), name)
         path = (section, name)
         if clock_ok(item.clock, (*path, "clock")):
-            value = (
-                getattr(item, "within", None)
-                or getattr(item, "average_within", None)
-                or (item.at_most)
-            )
-            duration_ok(value, item.clock, path)
+            duration_ok(item.amount, item.clock, path)
+    errors.extend(helpdesk_errors(policy, source))
     return errors
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -24,6 +24,7 @@ from pydantic import (
 
 from ..clock.schedule import Schedule
 from . import units
+from .helpdesk import Helpdesk
 from .zones import parse_zone
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -127,7 +128,18 @@ class Severity(Model):
     description: Text
 
 
-class Target(Model):
+class Measured(Model):
+    """A target or limit whose figure is one field, ``amount_key``: ``within``,
+    ``average_within`` or ``at_most``. ``amount`` is that figure."""
+
+    amount_key: ClassVar[str] = "within"
+
+    @property
+    def amount(self) -> Any:
+        return getattr(self, self.amount_key)
+
+
+class Target(Measured):
     """A contractual target: how long, counted from what, and with what effort."""
 
     within: Deadline
@@ -172,7 +184,7 @@ class CustomAgreements(Model):
     rule: Text
 
 
-class ClockedTarget(Model):
+class ClockedTarget(Measured):
     """A target counted on a named clock (a schedule id, or ``calendar``)."""
 
     within: Duration
@@ -180,12 +192,14 @@ class ClockedTarget(Model):
     priority: str = ""
 
 
-class AverageTarget(Model):
+class AverageTarget(Measured):
+    amount_key = "average_within"
     average_within: Duration
     clock: Text = CALENDAR
 
 
-class Limit(Model):
+class Limit(Measured):
+    amount_key = "at_most"
     at_most: Duration
     clock: Text = CALENDAR
 
@@ -195,7 +209,8 @@ class Attainment(Model):
     sla_resolution: Percentage
 
 
-class ShareLimit(Model):
+class ShareLimit(Measured):
+    amount_key = "at_most"
     at_most: Percentage
     per: Literal["day", "week", "month", "quarter", "year"]
 
@@ -212,7 +227,8 @@ class NewCases(Model):
     per_week: Count
 
 
-class CountLimit(Model):
+class CountLimit(Measured):
+    amount_key = "at_most"
     at_most: Count
 
 
@@ -237,6 +253,8 @@ class Policy(Model):
     internal: Internal
     individual: Individual
     kpis: list[Text] = []
+    regions: dict[Id, ScheduleSpec] = {}  # regions' hours, for the ticket reports' KPIs
+    helpdesk: Helpdesk | None = None
 
     def clock(self, name: str) -> Schedule:
         """A clock by name: a schedule id, or ``calendar``."""

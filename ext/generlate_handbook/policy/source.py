@@ -55,29 +55,18 @@ class PolicySource:
     data: dict[str, Any] = field(default_factory=dict)
     origin: dict[str, tuple[str, CommentedMap]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    #: A document of another shape (a list, e.g. the link allowlist): (file shown, its node).
+    root: tuple[str, Any] | None = None
 
     def locate(self, path: Sequence[str | int]) -> tuple[str, int]:
         """The file and 1-based line of ``path``, or of its nearest existing parent."""
+        if self.root is not None:
+            return self.root[0], line_in(self.root[1], path) or 1
         if not path or path[0] not in self.origin:
             name = self.display_name(self.files[0]) if self.files else "policy"
             return name, 0
         file, node = self.origin[str(path[0])]
-        line = node.lc.key(path[0])[0] + 1
-        current: Any = node[path[0]]
-        for part in path[1:]:
-            if isinstance(current, CommentedMap) and part in current:
-                line = current.lc.key(part)[0] + 1
-                current = current[part]
-            elif (
-                isinstance(current, CommentedSeq)
-                and isinstance(part, int)
-                and (0 <= part < len(current))
-            ):
-                line = current.lc.item(part)[0] + 1
-                current = current[part]
-            else:
-                break
-        return file, line
+        return file, locate_in(node, path)
 
     def error(self, path: Sequence[str | int], message: str) -> PolicyError:
         file, line = self.locate(path)
@@ -90,6 +79,22 @@ class PolicySource:
             return str(path.resolve().relative_to(Path.cwd()))
         except ValueError:
             return str(path)
+
+
+def locate_in(node: Any, path: Sequence[str | int]) -> int:
+    """The 1-based line of ``path`` inside round-trip YAML ``node`` (or of its nearest existing
+    parent; 0 when not even the first part exists)."""
+    line, current = 0, node
+    for part in path:
+        if isinstance(current, CommentedMap) and part in current:
+            line, current = current.lc.key(part)[0] + 1, current[part]
+        elif (
+            isinstance(current, CommentedSeq) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            line, current = current.lc.item(part)[0] + 1, current[part]
+        else:
+            break
+    return line
 
 
 def policy_files(policy_dir: Path) -> list[Path]:
@@ -142,3 +147,36 @@ def read_sources(files: Sequence[Path]) -> PolicySource:
     if errors:
         raise PolicyErrors(errors)
     return source
+
+
+def parse_document(text: str, name: str) -> Any:
+    """One YAML document of any shape (the link allowlist is a list), parsed like the policy's
+    files, with line numbers; raise :class:`PolicyErrors` naming ``name``."""
+    try:
+        return YAML(typ="rt", pure=True).load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = mark.line + 1 if mark else 0
+        detail = f"{error.context}: {error.problem}" if error.context else str(error.problem)
+        if "duplicate" in str(error.problem):
+            detail = str(error.problem)
+        raise PolicyErrors([PolicyError(name, where, "", f"YAML syntax: {detail}")]) from None
+    except YAMLError as error:
+        raise PolicyErrors([PolicyError(name, 0, "", f"cannot read: {error}")]) from None
+
+
+def line_in(node: Any, path: Sequence[str | int]) -> int:
+    """The 1-based line of ``path`` inside round-trip YAML ``node`` of any shape (or of its
+    nearest existing parent); 0 if not even its first part exists."""
+    line, current = 0, node
+    for part in path:
+        if isinstance(current, CommentedMap) and part in current:
+            line = current.lc.key(part)[0] + 1
+        elif (
+            isinstance(current, CommentedSeq) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            line = current.lc.item(part)[0] + 1
+        else:
+            break
+        current = current[part]
+    return line

@@ -6,20 +6,19 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..clock.availability import budgets, share_of
+from ..policy.model import Policy
 from ..wording import format_percentage, format_timedelta
 from .common import PolicyDirective, build_table
 
 
 class AvailabilityBudget(PolicyDirective):
-    """``{availability-budget} PLAN``: allowed downtime per month, quarter and year."""
+    """``{availability-budget} PLAN``: allowed downtime per month, quarter and year.
+
+    The table's id is ``availability-PLAN``."""
 
     required_arguments = 1
 
-    def run(self) -> list[nodes.Node]:
-        loaded = self.policy_loaded()
-        if loaded is None:
-            return []
-        policy = loaded.policy
+    def render(self, policy: Policy) -> list[nodes.Node]:
         plan_id = self.arguments[0].strip()
         plan = policy.plans.get(plan_id)
         if plan is None or plan.availability is None:
@@ -51,8 +50,8 @@ class AvailabilityBudget(PolicyDirective):
             f"{format_percentage(plan.availability)} availability",
             classes=["availability-budget"],
         )
-        table["ids"].append(f"availability-{plan_id}")
         self.set_source_info(table)
+        self.anchor(table, f"availability-{plan_id}")
         return [table]
 
 

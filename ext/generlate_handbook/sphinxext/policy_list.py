@@ -5,6 +5,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from ..policy.model import Policy
 from ..wording import format_value
 from .common import PolicyDirective, paragraph
 
@@ -14,11 +15,8 @@ class PolicyList(PolicyDirective):
 
     required_arguments = 1
 
-    def run(self) -> list[nodes.Node]:
-        loaded = self.policy_loaded()
-        if loaded is None:
-            return []
-        resolved = self.resolve_key(loaded.policy, self.arguments[0])
+    def render(self, policy: Policy) -> list[nodes.Node]:
+        resolved = self.resolve_key(policy, self.arguments[0])
         if resolved is None:
             return []
         value = resolved.value
@@ -30,10 +28,9 @@ class PolicyList(PolicyDirective):
             return []
         bullets = nodes.bullet_list(classes=["policy-list"])
         for item in items:
-            bullets += nodes.list_item(
-                "", paragraph(format_value(loaded.policy, item, resolved.clock))
-            )
-        self.set_source_info(bullets)
+            # A mapping of mappings (slas.standard.targets) raises KeyPathError: a located
+            # warning from PolicyDirective.run.
+            bullets += nodes.list_item("", paragraph(format_value(policy, item, resolved.clock)))
         return [bullets]
 
 

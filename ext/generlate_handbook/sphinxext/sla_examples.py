@@ -21,15 +21,17 @@ from sphinx.application import Sphinx
 
 from .. import clock as biz
 from ..clock.deadlines import Deadline, UnknownIdError, ticket_deadlines
-from .common import PolicyDirective, build_table, paragraph
+from ..policy.model import Policy
+from ..wording import format_moment
+from .common import PlanDirective, build_table, paragraph
 
 
 def _when(moment: datetime, zone: ZoneInfo) -> nodes.Node:
     local = moment.astimezone(zone)
     utc = moment.astimezone(ZoneInfo("UTC"))
     container = nodes.container()
-    container += paragraph(f"{local:%a %-d %b %Y, %H:%M} {local.tzname()}")
-    container += paragraph(f"{utc:%a %-d %b, %H:%M} UTC", classes=["policy-utc"])
+    container += paragraph(f"{format_moment(local)} {local.tzname()}")
+    container += paragraph(f"{format_moment(utc, year=False)} UTC", classes=["policy-utc"])
     return container
 
 
@@ -39,18 +41,13 @@ def _deadline_cell(deadline: Deadline, zone: ZoneInfo) -> nodes.Node | str:
     return _when(deadline.due, zone)
 
 
-class SlaExamples(PolicyDirective):
+class SlaExamples(PlanDirective):
     """``{sla-examples} PLAN``; content: one ticket per line, ``ISO8601-TIME label``."""
 
-    required_arguments = 1
     has_content = True
     option_spec: ClassVar[dict] = {"severity": directives.unchanged_required}
 
-    def run(self) -> list[nodes.Node]:
-        found = self.policy_and_plan()
-        if found is None:
-            return []
-        policy, plan_id = found
+    def render_plan(self, policy: Policy, plan_id: str) -> list[nodes.Node]:
         severity = self.options.get("severity", next(iter(policy.severities))).strip()
         rows: list[list[nodes.Node | str]] = []
         zone: ZoneInfo | None = None
@@ -100,7 +97,6 @@ class SlaExamples(PolicyDirective):
         table = build_table(
             header, rows, widths=[24, 19, 19, 19, 19], title=title, classes=["sla-examples"]
         )
-        self.set_source_info(table)
         return [table]
 
 

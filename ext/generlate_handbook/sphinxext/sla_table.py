@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from ..policy.model import CALENDAR, Policy, Sla, Target
 from ..policy.units import NoDeadline
 from ..wording import format_duration, format_schedule
-from .common import PolicyDirective, build_table
+from .common import PlanDirective, build_table
 
 HEADER = ["Severity", "Description", "Response time", "Resolution time"]
 
@@ -41,18 +41,13 @@ def clock_caption(policy: Policy, sla: Sla) -> str:
     return f"targets count {spec.name.lower()}, {format_schedule(spec)}"
 
 
-class SlaTable(PolicyDirective):
+class SlaTable(PlanDirective):
     """``{sla-table} PLAN``: the plan's SLA, one row per severity, highest first."""
 
-    required_arguments = 1
     has_content = False
     option_spec: ClassVar[dict] = {"class": directives.class_option}
 
-    def run(self) -> list[nodes.Node]:
-        found = self.policy_and_plan()
-        if found is None:
-            return []
-        policy, plan_id = found
+    def render_plan(self, policy: Policy, plan_id: str) -> list[nodes.Node]:
         plan, sla = policy.plans[plan_id], policy.sla_for(plan_id)
         rows: list[list[nodes.Node | str]] = []
         anchors = []
@@ -74,13 +69,13 @@ class SlaTable(PolicyDirective):
             widths=[14, 42, 22, 22],
             title=f"{plan.name}: {clock_caption(policy, sla)}",
             classes=["sla-table", *self.options.get("class", [])],
-            row_ids=anchors,
         )
         self.set_source_info(table)
-        for row, anchor in zip(table.findall(nodes.row), [None, *anchors], strict=False):
-            if anchor:
-                row["names"].append(anchor)
-                self.state.document.note_explicit_target(row)
+        warn = True  # once per table
+        for row, anchor in zip(table.findall(nodes.row), [None, *anchors], strict=True):
+            if anchor:  # the header row has none
+                self.set_source_info(row)
+                warn &= self.anchor(row, anchor, label=True, warn=warn)  # a {ref} target too
         return [table]
 
 

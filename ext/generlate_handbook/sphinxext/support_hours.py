@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
 from docutils import nodes
@@ -10,8 +9,9 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
 from ..clock.regimes import regimes
+from ..policy.model import Policy
 from ..policy.zones import parse_zone, reader_name
-from ..wording import format_schedule
+from ..wording import format_day_month, format_schedule
 from .common import PolicyDirective, build_table, paragraph
 
 
@@ -28,11 +28,7 @@ class SupportHours(PolicyDirective):
         "year": directives.positive_int,
     }
 
-    def run(self) -> list[nodes.Node]:
-        loaded = self.policy_loaded()
-        if loaded is None:
-            return []
-        policy = loaded.policy
+    def render(self, policy: Policy) -> list[nodes.Node]:
         schedule_ids = _words(self.options.get("schedules")) or list(policy.schedules)
         zones = []
         for key in _words(self.options.get("zones")) or ["UTC"]:
@@ -41,8 +37,9 @@ class SupportHours(PolicyDirective):
             except ValueError as error:
                 self.warn(f"support-hours :zones: {error}", "zone")
                 return []
-        # The year's DST dates are part of the page; a build in a new year shows the new dates.
-        year = self.options.get("year") or date.today().year
+        # The year's DST dates are part of the page: the :year: option, else the build's year
+        # (SOURCE_DATE_EPOCH when set, so a rebuild of one commit is identical on any day).
+        year = self.year()
         result: list[nodes.Node] = []
         for schedule_id in schedule_ids:
             if schedule_id not in policy.schedules:
@@ -56,7 +53,7 @@ class SupportHours(PolicyDirective):
             ]
             rows: list[list[nodes.Node | str]] = []
             for regime in regimes(spec.clock, zones, year):
-                dates = f"{regime.first:%-d %b} – {regime.last:%-d %b}"
+                dates = f"{format_day_month(regime.first)} – {format_day_month(regime.last)}"
                 cells = [
                     f"{cell} {abbr}" if abbr and abbr != "UTC" else cell
                     for cell, abbr in zip(regime.cells, regime.abbreviations, strict=True)
@@ -74,8 +71,8 @@ class SupportHours(PolicyDirective):
                 title=f"{spec.name} in {year}, by daylight-saving period",
                 classes=["support-hours"],
             )
-            table["ids"].append(f"hours-{schedule_id}")
             self.set_source_info(table)
+            self.anchor(table, f"hours-{schedule_id}")
             result += [intro, table]
         return result
 
