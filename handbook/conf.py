@@ -19,7 +19,7 @@ extensions = [
 # --- Sources ----------------------------------------------------------------------------------
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "_links", "_templates"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "_links"]
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "attrs_block"]
 # Links to headings (page.md#some-heading) are resolved, and checked, down to level 4.
 myst_heading_anchors = 4
@@ -46,7 +46,6 @@ html_title = "Generlate Support"
 html_short_title = "Generlate Support"
 html_baseurl = os.environ.get("HANDBOOK_BASEURL", "https://handbook.generlate.com/")
 html_static_path: list[str] = []
-templates_path = ["_templates"]
 html_show_sourcelink = False
 html_context = {
     "github_user": REPOSITORY.split("/")[0],

@@ -2,8 +2,9 @@
 
 pydata-sphinx-theme's ``sidebar-nav-bs`` embeds the whole toctree of the page's top-level
 section in every page, so a section of N pages costs O(N) HTML and time on each of its N pages.
-This extension gives the ``neighbourhood-nav.html`` template (in ``handbook/_templates/``) a
-bounded list instead:
+This extension gives its ``neighbourhood-nav.html`` template (``templates/`` beside this module,
+added to ``templates_path``, so a project's own ``_templates/neighbourhood-nav.html`` would take
+precedence) a bounded list instead:
 
 - a top-level section of at most ``navigation_full_section`` pages is listed whole, expanded
   (a small handbook keeps the navigation it always had, without collapse toggles);
@@ -24,10 +25,12 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 TEMPLATE = "neighbourhood-nav"
@@ -165,7 +168,7 @@ def _build_outline(app: Sphinx, env: BuildEnvironment) -> list[str]:
     the pages whose sidebar changed (a neighbour renamed, added or removed), to be rewritten."""
     outline = Outline.of(env)
     app.builder._neighbourhood_outline = outline  # type: ignore[attr-defined]
-    window, full = app.config.navigation_window, app.config.navigation_full_section
+    window, full = _limits(app)
     signatures = {
         doc: hashlib.blake2b(repr(neighbourhood(outline, doc, str, window, full)).encode(),
                              digest_size=16).hexdigest()
@@ -174,6 +177,12 @@ def _build_outline(app: Sphinx, env: BuildEnvironment) -> list[str]:
     previous = getattr(env, ENV_KEY, {})
     setattr(env, ENV_KEY, signatures)  # pickled with the environment
     return [doc for doc, signature in signatures.items() if previous.get(doc) != signature]
+
+
+def _limits(app: Sphinx) -> tuple[int, int]:
+    """``navigation_window`` (at least 1) and ``navigation_full_section`` (at least 0)."""
+    config = app.config
+    return max(1, int(config.navigation_window)), max(0, int(config.navigation_full_section))
 
 
 def _page_context(
@@ -187,16 +196,16 @@ def _page_context(
     if outline is None:  # a builder that never read (nothing to list)
         outline = Outline.of(app.env)
         app.builder._neighbourhood_outline = outline  # type: ignore[attr-defined]
-    entries = neighbourhood(
-        outline,
-        pagename,
-        context["pathto"],
-        app.config.navigation_window,
-        app.config.navigation_full_section,
-    )
+    entries = neighbourhood(outline, pagename, context["pathto"], *_limits(app))
     context["neighbourhood"] = entries
     if not entries:  # no sidebar at all, so the theme hides the column on wide screens
         context["sidebars"] = [name for name in sidebars if name not in names]
+
+
+def _add_templates(app: Sphinx, config: Config) -> None:
+    folder = str(Path(__file__).parent / "templates")
+    if folder not in config.templates_path:
+        config.templates_path.append(folder)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -214,6 +223,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         types=frozenset({int}),
         description="A top-level section of at most this many pages is listed whole",
     )
+    app.connect("config-inited", _add_templates)
     app.connect("env-updated", _build_outline)
     # Before pydata-sphinx-theme's own handlers (priority 500) read context["sidebars"].
     app.connect("html-page-context", _page_context, priority=400)
