@@ -1,87 +1,51 @@
-"""Benchmark the SLA clock's :func:`~generlate_handbook.clock.due` against a minute-stepping one.
+"""Benchmark the SLA clock: scalar against a minute-stepping reference, and the bulk form.
 
-Run it with ``make bench`` or ``python -m benchmarks.clock``. In one run it times
-``due`` and :func:`reference_due` (one minute at a time, asking ``is_open`` each minute) for
-24, 48 and 72 working-hour targets on the working-hours schedule (09:00-17:00
-America/Los_Angeles, Monday to Friday) from starts spread over two weeks that include the end of
-daylight saving time, checks both give identical deadlines for every reference call, and prints
-calls per second and their ratio. It exits non-zero if any result differs or if the clock is
-less than 1000 times faster than the reference at 72 hours. The reference gets a time budget
-per target (``--reference-seconds``), so a run stays well under a minute.
+Run it with ``make bench`` or ``python -m benchmarks.clock``. In one run it measures, on the
+policy's own working-hours schedule (09:00-17:00 America/Los_Angeles, Monday to Friday):
 
-:func:`reference_due` and :func:`reference_elapsed` are also the tests' slow, obviously-correct
-oracles.
+1. **scalar vs reference**: ``clock.due`` and the tests' minute-stepping oracle
+   (``tests/clock_reference.py``: one minute at a time, asking ``is_open`` each minute) for 24,
+   48 and 72 working-hour targets from starts spread over two weeks that include the end of
+   daylight saving time; both must give identical deadlines for every reference call, and the
+   clock must be at least 3,000 times faster at 72 hours. The reference gets a time budget per
+   target (``--reference-seconds``).
+2. **bulk**: ``clock.due_many`` on 1,000,000 random starts over 2026 (both DST changes and the
+   policy's holidays) with random 1-72 working-hour targets, three times, each on a fresh
+   schedule so the index build is included; the best wall-clock time (CPU time is reported
+   too: the machine may be shared) must be under 1 s. Every one of the million due dates is
+   then compared with the scalar ``clock.due`` (``--scalar-sample N`` compares a random N).
+
+It prints a table and writes the numbers to ``_build/bench-clock.json``. Exit status: 0 when
+every bound holds, 1 if too slow, 2 if the clock disagrees with the reference or the bulk form
+with the scalar form.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from time import perf_counter
-from zoneinfo import ZoneInfo
+from pathlib import Path
+from time import perf_counter, process_time
+from typing import Any
 
-from generlate_handbook.clock import Schedule, due, is_open
+import numpy as np
 
-MINUTE = timedelta(minutes=1)
+from generlate_handbook.clock import Schedule, due, due_many, schedule_for
+from generlate_handbook.policy.load import load_policy
+from tests.clock_reference import reference_due
+
+ROOT = Path(__file__).resolve().parent.parent
 TARGETS_HOURS = (24, 48, 72)
-MIN_RATIO_72H = 1000
-
-WORKING_HOURS = Schedule(
-    zone=ZoneInfo("America/Los_Angeles"),
-    hours={weekday: ((9 * 60, 17 * 60),) for weekday in range(5)},
-    name="Working hours",
-)
-
-IsOpen = Callable[[datetime, Schedule], bool]
-
-
-def _whole_minutes(start: datetime, duration: timedelta) -> tuple[datetime, int]:
-    t = start.astimezone(UTC)
-    if t.second or t.microsecond:
-        raise ValueError(f"the reference needs a start on a whole minute, got {start}")
-    minutes, rest = divmod(duration, MINUTE)
-    if rest:
-        raise ValueError(f"the reference needs whole minutes, got {duration}")
-    return t, minutes
-
-
-def reference_due(
-    start: datetime,
-    duration: timedelta,
-    schedule: Schedule,
-    is_open: IsOpen = is_open,
-    max_minutes: int = 10_000_000,
-) -> datetime:
-    """``due`` by stepping one minute at a time and counting the minutes that are open.
-
-    Needs a start on a whole minute and a whole number of minutes (every schedule boundary is
-    on a whole minute in the zones the handbook uses).
-    """
-    t, minutes = _whole_minutes(start, duration)
-    for _ in range(max_minutes):
-        if is_open(t, schedule):
-            if minutes == 0:
-                return t
-            minutes -= 1
-            if minutes == 0:
-                return t + MINUTE
-        t += MINUTE
-    raise RuntimeError(f"reference_due gave up after {max_minutes} minutes")
-
-
-def reference_elapsed(
-    start: datetime, end: datetime, schedule: Schedule, is_open: IsOpen = is_open
-) -> timedelta:
-    """``elapsed`` by counting the open minutes in ``[start, end)`` one at a time."""
-    t, _ = _whole_minutes(start, timedelta(0))
-    stop, _ = _whole_minutes(end, timedelta(0))
-    minutes = 0
-    while t < stop:
-        minutes += is_open(t, schedule)
-        t += MINUTE
-    return minutes * MINUTE
+MIN_RATIO_72H = 3000
+BULK_COUNT = 1_000_000
+MAX_BULK_SECONDS = 1.0
+REPEATS = 3
+NS_PER_US = 1_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 def _starts() -> list[datetime]:
@@ -90,22 +54,25 @@ def _starts() -> list[datetime]:
     return [first + i * timedelta(hours=7, minutes=13) for i in range(48)]
 
 
-def _row(hours: int, starts: Sequence[datetime], budget: float) -> tuple[float, float, int, int]:
-    """Clock and reference calls/s for one target; and reference calls made, mismatches."""
-    duration = timedelta(hours=hours)
-
-    expected = [due(s, duration, WORKING_HOURS) for s in starts]  # also warms the day cache
+def _rate(schedule: Schedule, starts: Sequence[datetime], duration: timedelta) -> float:
     calls, began = 0, perf_counter()
     while (spent := perf_counter() - began) < 0.5:
         for s in starts:
-            due(s, duration, WORKING_HOURS)
+            due(s, duration, schedule)
         calls += len(starts)
-    clock_rate = calls / spent
+    return calls / spent
 
+
+def scalar_row(schedule: Schedule, hours: int, budget: float) -> dict[str, Any]:
+    """Clock and reference calls/s for one target, and how many reference calls agreed."""
+    starts = _starts()
+    duration = timedelta(hours=hours)
+    expected = [due(s, duration, schedule) for s in starts]
+    clock_rate = _rate(schedule, starts, duration)
     checked = mismatches = 0
     began = perf_counter()
     for s, want in zip(starts, expected, strict=True):
-        got = reference_due(s, duration, WORKING_HOURS)
+        got = reference_due(s, duration, schedule)
         checked += 1
         if got != want:
             mismatches += 1
@@ -113,44 +80,129 @@ def _row(hours: int, starts: Sequence[datetime], budget: float) -> tuple[float, 
         if perf_counter() - began >= budget:
             break
     reference_rate = checked / (perf_counter() - began)
-    return clock_rate, reference_rate, checked, mismatches
+    return {
+        "hours": hours,
+        "clock_calls_per_s": clock_rate,
+        "reference_calls_per_s": reference_rate,
+        "ratio": clock_rate / reference_rate,
+        "checked": checked,
+        "mismatches": mismatches,
+    }
+
+
+def bulk_run(schedule: Schedule, sample: int | None) -> dict[str, Any]:
+    """Time ``due_many`` on a million tickets, then compare with the scalar clock."""
+    rng = np.random.default_rng(2026)
+    year_start = int(np.datetime64("2026-01-01T08:00", "us").astype(np.int64))
+    micros = rng.integers(0, 365 * 86_400 * 1_000_000, BULK_COUNT) + year_start
+    starts = micros * NS_PER_US  # whole microseconds, so scalar datetimes are exact
+    durations = rng.integers(60, 72 * 60 + 1, BULK_COUNT) * 60 * 1_000_000_000
+    runs = []
+    for attempt in range(REPEATS):  # each on a fresh schedule: the index build is included
+        fresh = Schedule(schedule.zone, dict(schedule.hours), schedule.holidays, f"copy {attempt}")
+        wall, cpu = perf_counter(), process_time()
+        result = due_many(starts, durations, fresh)
+        runs.append((perf_counter() - wall, process_time() - cpu))
+        if attempt == 0:
+            cold = result
+        elif not np.array_equal(result, cold):
+            raise AssertionError("two bulk runs on the same input differ")
+    picks = np.arange(BULK_COUNT) if sample is None else rng.choice(BULK_COUNT, sample, False)
+    began = perf_counter()
+    mismatches = 0
+    bulk_micros = cold.astype(np.int64) // NS_PER_US
+    for k in picks.tolist():
+        start = EPOCH + timedelta(microseconds=int(micros[k]))
+        want = due(start, timedelta(microseconds=int(durations[k]) // NS_PER_US), schedule)
+        if (want - EPOCH) // MICROSECOND != bulk_micros[k]:
+            mismatches += 1
+            if mismatches <= 5:
+                print(f"MISMATCH bulk from {start.isoformat()}: scalar {want}, bulk {cold[k]}")
+    scalar_seconds = perf_counter() - began
+    return {
+        "count": BULK_COUNT,
+        "seconds_each_run": [wall for wall, _ in runs],
+        "cpu_seconds_each_run": [cpu for _, cpu in runs],
+        "seconds": min(wall for wall, _ in runs),
+        "compared_with_scalar": len(picks),
+        "sampled": sample is not None,
+        "scalar_seconds_for_compared": scalar_seconds,
+        "mismatches": mismatches,
+    }
+
+
+def _failures(rows: list[dict[str, Any]], bulk: dict[str, Any]) -> list[tuple[int, str]]:
+    """(exit status, message) for every bound that does not hold: 2 disagreement, 1 too slow."""
+    failures = [
+        (2, f"the clock and the reference disagree at {row['hours']}h")
+        for row in rows
+        if row["mismatches"]
+    ]
+    if bulk["mismatches"]:
+        failures.append((2, f"{bulk['mismatches']:,} bulk due dates differ from the scalar clock"))
+    ratio = rows[-1]["ratio"]
+    if ratio < MIN_RATIO_72H:
+        failures.append(
+            (1, f"at 72h the clock is only {ratio:,.0f}x the reference (< {MIN_RATIO_72H:,})")
+        )
+    if bulk["seconds"] >= MAX_BULK_SECONDS:
+        seconds = bulk["seconds"]
+        failures.append((1, f"{BULK_COUNT:,} bulk due dates took {seconds:.2f} s (>= 1 s)"))
+    return failures
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the table; return 0, or 1 if too slow, or 2 if the clock and reference differ."""
-    parser = argparse.ArgumentParser(prog="python -m generlate_handbook.bench")
+    """Print the tables and write the JSON; return 0, 1 (too slow) or 2 (disagreement)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.clock")
     parser.add_argument(
         "--reference-seconds",
         type=float,
         default=10.0,
         help="time budget for the reference per target (default: 10)",
     )
+    parser.add_argument(
+        "--scalar-sample",
+        type=int,
+        metavar="N",
+        help="compare N random bulk due dates with the scalar clock (default: all of them)",
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench-clock.json")
     args = parser.parse_args(argv)
 
-    starts = _starts()
-    print(f"due() on {WORKING_HOURS.name} vs a minute-stepping reference, {len(starts)} starts")
+    schedule = schedule_for(load_policy(ROOT / "policy"), "working-hours")
+    print(f"due() on {schedule.name} vs a minute-stepping reference, {len(_starts())} starts")
     print(f"{'target':>7}  {'clock calls/s':>14}  {'reference calls/s':>18}  {'ratio':>9}  checked")
-    ratios: dict[int, float] = {}
-    failed = False
+    rows = []
     for hours in TARGETS_HOURS:
-        clock_rate, reference_rate, checked, mismatches = _row(
-            hours, starts, args.reference_seconds
-        )
-        ratios[hours] = clock_rate / reference_rate
-        failed |= bool(mismatches)
+        row = scalar_row(schedule, hours, args.reference_seconds)
+        rows.append(row)
         print(
-            f"{hours:>6}h  {clock_rate:>14,.0f}  {reference_rate:>18,.1f}  "
-            f"{ratios[hours]:>8,.0f}x  {checked - mismatches}/{checked} identical"
+            f"{hours:>6}h  {row['clock_calls_per_s']:>14,.0f}  "
+            f"{row['reference_calls_per_s']:>18,.1f}  {row['ratio']:>8,.0f}x  "
+            f"{row['checked'] - row['mismatches']}/{row['checked']} identical"
         )
-    if failed:
-        print("FAIL: the clock and the reference disagree")
-        return 2
-    if ratios[72] < MIN_RATIO_72H:
-        print(
-            f"FAIL: at 72h the clock is only {ratios[72]:,.0f}x the reference (< {MIN_RATIO_72H})"
-        )
-        return 1
-    print(f"OK: at 72h the clock is {ratios[72]:,.0f}x the reference (>= {MIN_RATIO_72H})")
+    bulk = bulk_run(schedule, args.scalar_sample)
+    print(
+        f"due_many() on {bulk['count']:,} random 2026 starts, 1-72 working hours: "
+        f"{bulk['seconds']:.3f} s (best of {REPEATS}, each building the index; CPU "
+        f"{min(bulk['cpu_seconds_each_run']):.3f} s); "
+        f"{bulk['compared_with_scalar'] - bulk['mismatches']:,}/{bulk['compared_with_scalar']:,}"
+        f" equal to the scalar due() ({bulk['scalar_seconds_for_compared']:.1f} s of scalar calls)"
+    )
+    failures = _failures(rows, bulk)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    report = {"scalar_vs_reference": rows, "min_ratio_72h": MIN_RATIO_72H, "bulk": bulk}
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    for failure in failures:
+        print(f"FAIL: {failure[1]}")
+    if failures:
+        return max(status for status, _ in failures)
+    print(
+        f"OK: at 72h the clock is {rows[-1]['ratio']:,.0f}x the reference (>= {MIN_RATIO_72H:,}); "
+        f"1,000,000 bulk due dates in {bulk['seconds']:.2f} s (< 1 s); "
+        f"{bulk['compared_with_scalar']:,} of them equal to the scalar clock"
+    )
     return 0
 
 

@@ -8,6 +8,10 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+import pickle
+import time
+from collections.abc import Callable
+from copy import deepcopy
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,8 +19,10 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from generlate_handbook.clock.schedule import (
+from generlate_handbook.clock import (
+    InstantError,
     NaiveDatetimeError,
+    OutOfRangeError,
     Schedule,
     due,
     elapsed,
@@ -27,6 +33,7 @@ from generlate_handbook.clock.schedule import (
     segments_until_due,
     worst_case_elapsed,
 )
+from generlate_handbook.clock import index as index_module
 
 LA = ZoneInfo("America/Los_Angeles")
 WEEKDAYS = range(5)
@@ -340,6 +347,13 @@ def test_schedule_is_hashable_and_normalised() -> None:
     assert week.cache_info().hits == 1
 
 
+def test_schedule_pickles_and_copies_without_its_index() -> None:
+    due(AWARE, h(1), WORKING_HOURS_US)  # the index is built and kept on the instance
+    for copy in (pickle.loads(pickle.dumps(WORKING_HOURS_US)), deepcopy(WORKING_HOURS_US)):
+        assert copy == WORKING_HOURS_US and copy.hours == WORKING_HOURS_US.hours
+        assert due(AWARE, h(30), copy) == due(AWARE, h(30), WORKING_HOURS_US)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -423,6 +437,31 @@ def test_bad_arguments() -> None:
     assert not is_open(AWARE, never)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: due(t("1699-12-31T23:59Z"), h(1), WORKING_HOURS),
+        lambda: is_open(t("2261-01-01T00:00Z"), WORKING_HOURS),
+        lambda: elapsed(AWARE, t("9999-01-01T00:00Z"), WORKING_HOURS),
+        lambda: due(t("2260-12-31T20:00Z"), h(8), WORKING_HOURS),  # due in 2261
+    ],
+    ids=["start-1699", "t-2261", "end-9999", "answer-2261"],
+)
+def test_years_outside_the_clock_are_errors(call) -> None:
+    with pytest.raises(OutOfRangeError, match=r"years the clock handles \(1700–2260\)") as raised:
+        call()
+    assert isinstance(raised.value, InstantError) and isinstance(raised.value, ValueError)
+
+
+@pytest.mark.parametrize("when", ["1700-01-01T00:00Z", "2260-12-29T12:00Z"])
+def test_the_first_and_last_days_of_the_clock_years_work(when: str) -> None:
+    fresh = dataclasses.replace(WORKING_HOURS, name=f"edge {when}")  # its index starts there
+    deadline = due(t(when), h(1), fresh)
+    assert deadline > t(when) and elapsed(t(when), deadline, fresh) == h(1)
+    assert is_open(t(when), fresh) == is_open(t(when), WORKING_HOURS)
+    assert is_open(t("2260-12-31T23:59:59.999999Z"), fresh)  # Monday 15:59 PST: open
+
+
 def test_results_are_utc_whatever_the_input_zone() -> None:
     start = datetime(2026, 10, 30, 16, tzinfo=LA)
     tokyo = start.astimezone(ZoneInfo("Asia/Tokyo"))
@@ -432,12 +471,43 @@ def test_results_are_utc_whatever_the_input_zone() -> None:
     assert due(tokyo, h(1), CALENDAR).tzinfo is UTC
 
 
-def test_long_targets_are_fast() -> None:
-    """Cost grows with days, and whole weeks are skipped: 2000 h many times is quick."""
+def _best_of(repeats: int, call: Callable[[], object], number: int = 200) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        began = time.perf_counter()
+        for _ in range(number):
+            call()
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+def test_cost_does_not_grow_with_the_target(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every answer is a binary search in the index: once it covers the dates, a 2000-hour
+    target converts no local day and costs about what a 1-hour target does."""
+    schedule = dataclasses.replace(WORKING_HOURS, name="cost")  # a fresh index
     start = t("2026-01-05T09:00-08:00")
+    tables = []
+    monkeypatch.setattr(index_module, "_table", _spy(index_module._table, tables))
+    assert due(start, h(40 * 52 * 5), schedule) == t("2030-12-27T17:00-08:00")
+    assert 1 <= len(tables) <= 3  # built for 2025-2027, then grown geometrically to 2031
+    converted: list[date] = []
+    monkeypatch.setattr(
+        index_module, "day_segments", _spy(index_module.day_segments, converted, keep=1)
+    )
     for i in range(200):
-        due(start + timedelta(minutes=37 * i), h(2000), WORKING_HOURS_US)
-    assert due(start, h(40 * 52 * 5), WORKING_HOURS) == t("2030-12-27T17:00-08:00")
+        due(start + timedelta(minutes=37 * i), h(2000), schedule)
+    assert converted == []
+    short = _best_of(5, lambda: due(start, h(1), schedule))
+    long = _best_of(5, lambda: due(start, h(2000), schedule))
+    assert long < 3 * short, f"2000 h took {long / short:.1f} times as long as 1 h"
+
+
+def _spy(function: Callable, calls: list, keep: int = 0) -> Callable:
+    def spy(*args: object) -> object:
+        calls.append(args[keep] if keep else args)
+        return function(*args)
+
+    return spy
 
 
 FORBIDDEN_IMPORTS = {"sphinx", "docutils", "pydantic", "yaml", "ruamel"}

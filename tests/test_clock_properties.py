@@ -6,7 +6,7 @@ search run ``CLOCK_HYPOTHESIS_SCALE=20 pytest tests/test_clock_properties.py``.
 The oracle is deliberately naive and independent of the clock's internals: a schedule is open
 at ``t`` if ``t`` lies in ``[local start, local end)`` of some non-holiday local day near ``t``,
 each end resolved by zoneinfo (wall-clock arithmetic, ``fold=0``); ``due`` and ``elapsed`` are
-then counted one minute at a time (:func:`generlate_handbook.bench.reference_due`).
+then counted one minute at a time (:mod:`clock_reference`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from clock_reference import reference_due, reference_elapsed
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.clock import reference_due, reference_elapsed
-from generlate_handbook.clock.schedule import (
+from generlate_handbook.clock import (
     Schedule,
     due,
     elapsed,
@@ -138,7 +138,7 @@ class Naive:
 def test_due_matches_minute_stepping_reference(data: st.DataObject, case: tuple) -> None:
     schedule, anchor = case
     start = data.draw(minute_starts(anchor), label="start")
-    cap = min(80 * 60, schedule.week_minutes() * 5 // 2)  # past a week: exercises week skips
+    cap = min(80 * 60, schedule.week_minutes() * 5 // 2)  # up to 2.5 weeks of open time
     duration = data.draw(st.integers(0, cap), label="minutes") * MINUTE
     naive = Naive(schedule)
     expected = reference_due(start, duration, schedule, naive.is_open, max_minutes=60 * 1440)
@@ -193,7 +193,7 @@ def test_round_trip_and_deadline_placement(data: st.DataObject, case: tuple) -> 
     if duration:
         # Inside an open interval, or exactly at its end: the instant just before is open.
         assert is_open(deadline - timedelta(microseconds=1), schedule)
-        # The segments due() counted, found without skipping weeks, add up and end there.
+        # The segments due() counted add up to the target and end at the deadline.
         segments = segments_until_due(start, duration, schedule)
         assert sum((b - a for a, b in segments), timedelta(0)) == duration
         assert segments[-1][1] == deadline
@@ -220,7 +220,7 @@ def test_due_is_monotonic(data: st.DataObject, case: tuple) -> None:
 @bounded(60)
 @given(data=st.data(), case=cases(min_week_minutes=1))
 def test_elapsed_agrees_with_segments(data: st.DataObject, case: tuple) -> None:
-    """elapsed() skips whole weeks; open_segments() walks every day. They must agree."""
+    """elapsed() subtracts running totals; open_segments() lists intervals. They must agree."""
     schedule, anchor = case
     start = data.draw(instants(anchor), label="start")
     end = start + data.draw(st.timedeltas(min_value=-timedelta(days=1), max_value=timedelta(400)))

@@ -16,9 +16,9 @@ from generlate_handbook.policy.units import (
     DurationUnit,
     NoDeadline,
     parse_count,
-    parse_deadline,
     parse_duration,
     parse_percentage,
+    parse_within,
 )
 
 
@@ -47,11 +47,11 @@ def test_real_policy_loads_every_fact_from_the_seed():
     assert policy.individual.active_cases.at_most == Count(5, 5, "case")
     hours = policy.schedules["working-hours"]
     assert hours.zone.key == "America/Los_Angeles"
-    assert hours.clock.hours[0] == ((9 * 60, 17 * 60),)
-    assert 5 not in hours.clock.hours and 6 not in hours.clock.hours
+    assert hours.weekly_hours[0] == ((9 * 60, 17 * 60),)
+    assert 5 not in hours.weekly_hours and 6 not in hours.weekly_hours
     window = policy.schedules["support-window"]
     assert window.zone.key == "America/Los_Angeles"
-    assert window.clock.hours[4] == ((2 * 60, 17 * 60),)
+    assert window.weekly_hours[4] == ((2 * 60, 17 * 60),)
     assert len(policy.kpis) == 6
 
 
@@ -286,7 +286,7 @@ def test_durations_without_a_valid_unit_are_rejected(text):
 
 
 def test_deadline_percentage_and_count_parsing():
-    assert parse_deadline("When complete") == NoDeadline()
+    assert parse_within("When complete") == NoDeadline()
     assert str(parse_percentage("99.95%")) == "99.95%"
     with pytest.raises(ValueError, match="above 100%"):
         parse_percentage("101%")
@@ -299,7 +299,7 @@ def test_deadline_percentage_and_count_parsing():
 def test_holidays_in_the_yaml_close_the_day_for_the_clock(tmp_path):
     from datetime import date, datetime, timedelta
 
-    from generlate_handbook.clock.schedule import due
+    from generlate_handbook.clock import due, schedule_for
 
     folder = edited_policy(
         tmp_path / "p",
@@ -309,7 +309,7 @@ def test_holidays_in_the_yaml_close_the_day_for_the_clock(tmp_path):
             "      - {date: 2026-11-27, name: Day after Thanksgiving}\n  support-window:",
         ),
     )
-    hours = load_policy(folder).clock("working-hours")
+    hours = schedule_for(load_policy(folder), "working-hours")
     assert hours.holidays == frozenset({date(2026, 11, 26), date(2026, 11, 27)})
     # Opened Wednesday 16:00 PST: 1 hour that day, then Thursday and Friday are holidays.
     opened = datetime.fromisoformat("2026-11-25T16:00:00-08:00")

@@ -264,7 +264,7 @@ def test_bulk_due_times_equal_the_scalar_clocks_for_every_demo_ticket(tmp_path, 
     measured = measure(policy, tickets, int(4e18))
     from datetime import UTC, datetime, timedelta
 
-    from generlate_handbook.clock.deadlines import working_time
+    from generlate_handbook.clock import schedule_for
 
     for target, kind in ((measured.response, "response"), (measured.resolution, "resolution")):
         for plan_id in policy.plans:
@@ -276,8 +276,8 @@ def test_bulk_due_times_equal_the_scalar_clocks_for_every_demo_ticket(tmp_path, 
                     assert (target.due[mask] == NAT).all()
                     continue
                 clock = policy.target_clock(sla, rule)
-                amount = working_time(policy, rule.within, clock)
-                schedule = policy.clock(clock)
+                amount = policy.duration_on(rule.within, clock)
+                schedule = schedule_for(policy, clock)
                 expected = np.array(
                     [
                         int(

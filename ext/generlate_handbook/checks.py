@@ -13,24 +13,15 @@ from datetime import date, datetime, timedelta
 
 from . import clock as biz
 from .clock.availability import SHORTEST_MONTH_DAYS, allowed_downtime, share_of
-from .policy.model import CALENDAR, Policy
+from .policy.model import CALENDAR, Policy, TimeTarget
 from .policy.source import KeyPath, PolicyError, PolicySource, format_path
-from .policy.units import Duration, NoDeadline
-from .wording import format_duration, format_minutes, format_percentage, format_timedelta
+from .policy.units import NoDeadline
+from .wording import format_minutes, format_percentage, format_target, format_timedelta
 
 
-@dataclass(frozen=True)
-class Span:
-    """A target as the checks compare it: where it is, its value and the clock it counts on."""
-
-    path: KeyPath
-    value: Duration | NoDeadline
-    clock: str
-
-    def describe(self, policy: Policy) -> str:
-        if isinstance(self.value, NoDeadline):
-            return f"{format_path(self.path)} (when complete)"
-        return f"{format_path(self.path)} ({format_duration(policy, self.value, self.clock)})"
+def describe(policy: Policy, target: TimeTarget) -> str:
+    """``slas.standard.targets.sev1.response (24 working hours (3 business days))``."""
+    return f"{format_path(target.path)} ({format_target(policy, target)})"
 
 
 class Checker:
@@ -43,33 +34,25 @@ class Checker:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def working_time(self, span: Span) -> timedelta | None:
-        if isinstance(span.value, NoDeadline):
-            return None
-        if span.clock == CALENDAR:
-            return span.value.fixed()
-        schedule = self.policy.clock(span.clock)
-        return span.value.on_business_clock(schedule.day_minutes(), schedule.week_minutes())
-
-    def worst_case(self, span: Span) -> timedelta | None:
+    def worst_case(self, target: TimeTarget) -> timedelta | None:
         """The longest calendar time the target can take; None when it has no deadline."""
-        working = self.working_time(span)
-        if working is None or span.clock == CALENDAR:
+        working = self.policy.working_time(target)
+        if working is None or target.clock == CALENDAR:
             return working
-        schedule = self.policy.clock(span.clock)
+        schedule = biz.schedule_for(self.policy, target.clock)
         return max(biz.worst_case_elapsed(working, schedule, year) for year in self.years)
 
-    def looser(self, a: Span, b: Span) -> bool:
+    def looser(self, a: TimeTarget, b: TimeTarget) -> bool:
         """Whether ``a`` allows more time than ``b``."""
         if a.clock == b.clock:
-            first, second = self.working_time(a), self.working_time(b)
+            first, second = self.policy.working_time(a), self.policy.working_time(b)
         else:
             first, second = self.worst_case(a), self.worst_case(b)
         if first is None:
             return second is not None
         return second is not None and first > second
 
-    def compare_note(self, a: Span, b: Span) -> str:
+    def compare_note(self, a: TimeTarget, b: TimeTarget) -> str:
         if a.clock == b.clock:
             return ""
         worst_a, worst_b = self.worst_case(a), self.worst_case(b)
@@ -86,44 +69,35 @@ class Checker:
 
     # -- the invariants ----------------------------------------------------------------------
 
-    def sla_spans(self) -> Iterator[tuple[str, str, Span, Span]]:
-        for sla_id, sla in self.policy.slas.items():
+    def sla_targets(self) -> Iterator[tuple[str, str, TimeTarget, TimeTarget]]:
+        for sla_id in self.policy.slas:
             for sev_id in self.policy.severities:
-                targets = sla.targets[sev_id]
-                base = ("slas", sla_id, "targets", sev_id)
                 response, resolution = (
-                    Span(
-                        (*base, kind),
-                        getattr(targets, kind).within,
-                        self.policy.target_clock(sla, getattr(targets, kind)),
-                    )
+                    self.policy.sla_target(sla_id, sev_id, kind)
                     for kind in ("response", "resolution")
                 )
                 yield sla_id, sev_id, response, resolution
 
-    def named_span(self, section: str, name: str) -> Span:
-        """An internal or individual target (``within`` or ``average_within``) as a span."""
-        item = getattr(getattr(self.policy, section), name)
-        return Span((section, name, item.amount_key), item.amount, item.clock)
-
-    def unless_looser(self, ours: Span, theirs: Span, rule: str) -> Iterator[PolicyError]:
+    def unless_looser(
+        self, ours: TimeTarget, theirs: TimeTarget, rule: str
+    ) -> Iterator[PolicyError]:
         """An error at ``ours`` when it allows more time than ``theirs``."""
         if self.looser(ours, theirs):
             yield self.error(
                 ours.path,
-                f"{rule}: {ours.describe(self.policy)} allows more time than "
-                f"{theirs.describe(self.policy)}{self.compare_note(ours, theirs)}",
+                f"{rule}: {describe(self.policy, ours)} allows more time than "
+                f"{describe(self.policy, theirs)}{self.compare_note(ours, theirs)}",
             )
 
     def response_not_after_resolution(self) -> Iterator[PolicyError]:
-        for _, _, response, resolution in self.sla_spans():
+        for _, _, response, resolution in self.sla_targets():
             yield from self.unless_looser(
                 response, resolution, "a response must not be due after its resolution"
             )
 
     def severities_ordered(self) -> Iterator[PolicyError]:
-        by_sla: dict[str, list[tuple[Span, Span]]] = {}
-        for sla_id, _, response, resolution in self.sla_spans():
+        by_sla: dict[str, list[tuple[TimeTarget, TimeTarget]]] = {}
+        for sla_id, _, response, resolution in self.sla_targets():
             by_sla.setdefault(sla_id, []).append((response, resolution))
         for rows in by_sla.values():
             for higher, lower in itertools.pairwise(rows):
@@ -133,11 +107,11 @@ class Checker:
                     )
 
     def internal_within_contract(self) -> Iterator[PolicyError]:
-        first = self.named_span("internal", "first_response")
-        resolution = self.named_span("internal", "resolution")
-        for _, _, response_span, resolution_span in self.sla_spans():
-            for ours, theirs in ((first, response_span), (resolution, resolution_span)):
-                if not isinstance(theirs.value, NoDeadline):
+        first = self.policy.named_target("internal", "first_response")
+        resolution = self.policy.named_target("internal", "resolution")
+        for _, _, response_target, resolution_target in self.sla_targets():
+            for ours, theirs in ((first, response_target), (resolution, resolution_target)):
+                if not isinstance(theirs.within, NoDeadline):
                     yield from self.unless_looser(
                         ours, theirs, "an internal target must not be looser than the contract"
                     )
@@ -145,8 +119,8 @@ class Checker:
     def internal_within_individual(self) -> Iterator[PolicyError]:
         for name in ("first_response", "resolution"):
             yield from self.unless_looser(
-                self.named_span("internal", name),
-                self.named_span("individual", name),
+                self.policy.named_target("internal", name),
+                self.policy.named_target("individual", name),
                 "a team target must be no looser than the individual targets it rolls up",
             )
 
@@ -155,11 +129,11 @@ class Checker:
         window_id = self.policy.internal.first_response.clock
         if window_id == CALENDAR:
             return
-        window = self.policy.clock(window_id)
+        window = biz.schedule_for(self.policy, window_id)
         for clock_id in dict.fromkeys(sla.clock for sla in self.policy.slas.values()):
             if clock_id in (CALENDAR, window_id):
                 continue
-            hours = self.policy.clock(clock_id)
+            hours = biz.schedule_for(self.policy, clock_id)
             gaps = [gap for year in self.years for gap in uncovered(hours, window, year)]
             if gaps:
                 yield self.error(

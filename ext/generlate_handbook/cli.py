@@ -16,13 +16,13 @@ from pathlib import Path
 from . import clock as biz
 from .checks import check_policy
 from .clock.availability import budgets, share_of
-from .clock.deadlines import Deadline, TicketDeadlines, UnknownIdError, iso_utc, ticket_deadlines
+from .clock.deadlines import TargetDue, TicketDeadlines, UnknownIdError, iso_utc, ticket_deadlines
 from .helpdesk.cli import add_zendesk_parser
 from .policy.load import LoadedPolicy, find_policy_dir, load
 from .policy.source import PolicyErrors
 from .report.cli import add_report_parsers
 from .review.cli import add_diff_parser
-from .wording import format_percentage, format_timedelta
+from .wording import format_percentage, format_target, format_timedelta
 
 
 class CliError(Exception):
@@ -83,29 +83,29 @@ def _deadlines(args: argparse.Namespace) -> tuple[LoadedPolicy, TicketDeadlines]
         return loaded, ticket_deadlines(
             loaded.policy, args.plan, args.severity, _parse_opened(args.opened)
         )
-    except (UnknownIdError, biz.NaiveDatetimeError) as error:
+    except (UnknownIdError, biz.InstantError) as error:
         raise CliError(str(error).strip("'\"")) from None
 
 
 def _local(moment: datetime, loaded: LoadedPolicy, clock: str) -> str:
-    schedule = loaded.policy.clock(clock)
-    local = moment.astimezone(schedule.zone)
+    local = moment.astimezone(loaded.policy.zone(clock))
     return f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}"
 
 
-def _describe(loaded: LoadedPolicy, deadline: Deadline) -> str:
+def _describe(loaded: LoadedPolicy, deadline: TargetDue) -> str:
+    target = format_target(loaded.policy, deadline.target)
     if deadline.due is None:
-        return f"  {deadline.name:<24} no deadline ({deadline.target})"
+        return f"  {deadline.name:<24} no deadline ({target})"
     return (
         f"  {deadline.name:<24} {iso_utc(deadline.due)}  "
-        f"{_local(deadline.due, loaded, deadline.clock):<26} {deadline.target} on the "
+        f"{_local(deadline.due, loaded, deadline.clock):<26} {target} on the "
         f"{deadline.clock} clock"
     )
 
 
 def _header(loaded: LoadedPolicy, ticket: TicketDeadlines) -> str:
     policy = loaded.policy
-    zone = policy.clock(policy.sla_for(ticket.plan).clock).zone
+    zone = policy.zone(policy.sla_for(ticket.plan).clock)
     opened = ticket.opened.astimezone(zone)
     return (
         f"{policy.plans[ticket.plan].name} plan, {policy.severities[ticket.severity].name}, "
@@ -132,7 +132,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(_describe(loaded, deadline))
         if deadline.due is None:
             continue
-        zone = loaded.policy.clock(deadline.clock).zone
+        zone = loaded.policy.zone(deadline.clock)
         total = None
         for start, end in deadline.counted:
             total = (end - start) if total is None else total + (end - start)

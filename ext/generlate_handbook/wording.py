@@ -20,12 +20,12 @@ from .policy.model import (
     ScheduleSpec,
     Severity,
     Sla,
+    TimeTarget,
 )
 from .policy.tree import children
-from .policy.units import Count, Duration, DurationUnit, NoDeadline, Percentage
+from .policy.units import DAY_NAMES, Count, Duration, DurationUnit, NoDeadline, Percentage
 from .policy.zones import reader_name
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # English in every locale (strftime's %a and %b follow the build machine's locale).
 MONTH_ABBREVIATIONS = (
     "Jan",
@@ -131,10 +131,9 @@ def format_duration(policy: Policy, duration: Duration, clock: str) -> str:
     if clock == CALENDAR or clock not in policy.schedules:
         return plural(duration.amount, unit.value)
     spec = policy.schedules[clock]
-    schedule = spec.clock
     hours_word = spec.hour_unit
-    day_minutes, week_minutes = schedule.day_minutes(), schedule.week_minutes()
-    working = duration.on_business_clock(day_minutes, week_minutes)
+    day_minutes, week_minutes = spec.open_minutes()
+    working = policy.duration_on(duration, clock)
     hours = Decimal(working.total_seconds()) / 3600
     if unit.is_business:
         return f"{plural(duration.amount, unit.value)} ({plural(hours, hours_word)})"
@@ -149,6 +148,11 @@ def format_duration(policy: Policy, duration: Duration, clock: str) -> str:
         if days == days.to_integral_value():
             return f"{text} ({plural(days, 'business day')})"
     return text
+
+
+def format_target(policy: Policy, target: TimeTarget) -> str:
+    """A target as a reader sees it: ``24 working hours (3 business days)``, ``when complete``."""
+    return format_value(policy, target.within, target.clock)
 
 
 def format_percentage(value: Percentage) -> str:
@@ -183,7 +187,7 @@ def format_days(days: list[int]) -> str:
 def format_schedule(spec: ScheduleSpec) -> str:
     """``09:00–17:00 Pacific Time, Monday–Friday``; differing days are grouped by hours."""
     by_hours: dict[str, list[int]] = {}
-    for day, pairs in spec.clock.hours.items():
+    for day, pairs in spec.weekly_hours.items():
         hours = ", ".join(f"{format_minutes(a)}–{format_minutes(b)}" for a, b in pairs)
         by_hours.setdefault(hours, []).append(day)
     zone = reader_name(spec.zone)

@@ -1,14 +1,18 @@
-"""When a ticket's targets are due under the policy: the clock applied to one ticket."""
+"""When a ticket's targets are due under the policy: the clock applied to one ticket.
+
+Data only: each :class:`TargetDue` carries the policy's :class:`~..policy.model.TimeTarget`
+(how long, on which clock) and what the clock made of it; the wording layer says it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from ..policy.model import CALENDAR, Policy
-from ..policy.units import Duration, NoDeadline
-from ..wording import format_duration
-from . import schedule as biz
+from ..policy.model import Policy, TimeTarget
+from . import api
+from .instants import iso_utc, to_utc
+from .schedule import Schedule, Segment, schedule_for
 
 
 class UnknownIdError(LookupError):
@@ -16,14 +20,17 @@ class UnknownIdError(LookupError):
 
 
 @dataclass(frozen=True)
-class Deadline:
-    """One target applied to a ticket."""
+class TargetDue:
+    """One target applied to one ticket: when it is due and the open time counted."""
 
-    name: str
-    target: str  # the target as a reader sees it, e.g. "24 working hours (3 business days)"
-    clock: str
+    name: str  # "response", "resolution", "internal first response"
+    target: TimeTarget
     due: datetime | None  # None: no deadline ("when complete")
-    counted: tuple[tuple[datetime, datetime], ...] = ()  # the open segments counted
+    counted: tuple[Segment, ...] = ()  # the open segments counted, in UTC
+
+    @property
+    def clock(self) -> str:
+        return self.target.clock
 
     def iso(self) -> str | None:
         return None if self.due is None else iso_utc(self.due)
@@ -34,12 +41,12 @@ class TicketDeadlines:
     plan: str
     severity: str
     opened: datetime
-    response: Deadline
-    resolution: Deadline
-    internal_response: Deadline
+    response: TargetDue
+    resolution: TargetDue
+    internal_response: TargetDue
 
     @property
-    def all(self) -> tuple[Deadline, Deadline, Deadline]:
+    def all(self) -> tuple[TargetDue, TargetDue, TargetDue]:
         return (self.response, self.resolution, self.internal_response)
 
     def as_json(self) -> dict[str, str | None]:
@@ -53,29 +60,14 @@ class TicketDeadlines:
         }
 
 
-def iso_utc(moment: datetime) -> str:
-    """ISO 8601 in UTC with a ``Z``: ``2026-11-05T00:00:00Z``."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
-
-
-def working_time(policy: Policy, value: Duration, clock: str) -> timedelta:
-    if clock == CALENDAR:
-        return value.fixed()
-    schedule = policy.clock(clock)
-    return value.on_business_clock(schedule.day_minutes(), schedule.week_minutes())
-
-
-def apply(
-    policy: Policy, name: str, value: Duration | NoDeadline, clock: str, opened: datetime
-) -> Deadline:
+def apply(policy: Policy, name: str, target: TimeTarget, opened: datetime) -> TargetDue:
     """Apply one target to a ticket opened at ``opened`` (aware; see ``clock.due``)."""
-    wording = format_duration(policy, value, clock) if isinstance(value, Duration) else str(value)
-    if isinstance(value, NoDeadline):
-        return Deadline(name, wording, clock, None)
-    amount = working_time(policy, value, clock)
-    schedule = policy.clock(clock)
-    segments = tuple(biz.segments_until_due(opened, amount, schedule))
-    return Deadline(name, wording, clock, biz.due(opened, amount, schedule), segments)
+    amount = policy.working_time(target)
+    if amount is None:
+        return TargetDue(name, target, None)
+    schedule = schedule_for(policy, target.clock)
+    segments = tuple(api.segments_until_due(opened, amount, schedule))
+    return TargetDue(name, target, api.due(opened, amount, schedule), segments)
 
 
 def ticket_deadlines(
@@ -87,24 +79,18 @@ def ticket_deadlines(
     if severity_id not in policy.severities:
         known = ", ".join(policy.severities)
         raise UnknownIdError(f"unknown severity {severity_id!r} (known: {known})")
-    # The calendar clock is open at every instant: this rejects naive times and converts to UTC.
-    opened = biz.next_open(opened, biz.Schedule.calendar())
-    sla = policy.sla_for(plan_id)
+    opened = to_utc(opened, Schedule.calendar().zone, "opened")  # rejects a naive time
+    sla_id = policy.plans[plan_id].sla
     response, resolution = (
-        apply(policy, kind, target.within, policy.target_clock(sla, target), opened)
-        for kind, target in (
-            ("response", sla.targets[severity_id].response),
-            ("resolution", sla.targets[severity_id].resolution),
-        )
+        apply(policy, kind, policy.sla_target(sla_id, severity_id, kind), opened)
+        for kind in ("response", "resolution")
     )
-    internal = policy.internal.first_response
+    internal = policy.named_target("internal", "first_response")
     return TicketDeadlines(
         plan=plan_id,
         severity=severity_id,
         opened=opened,
         response=response,
         resolution=resolution,
-        internal_response=apply(
-            policy, "internal first response", internal.within, internal.clock, opened
-        ),
+        internal_response=apply(policy, "internal first response", internal, opened),
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from . import schedule as biz
+from .schedule import Schedule, open_intervals_on
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Regime:
     abbreviations: tuple[str, ...]
 
 
-def _signature(day: date, schedule: biz.Schedule, zones: Sequence[ZoneInfo]) -> tuple:
+def _signature(day: date, schedule: Schedule, zones: Sequence[ZoneInfo]) -> tuple:
     noon = datetime.combine(day, time(12), schedule.zone)
     return tuple(noon.astimezone(zone).utcoffset() for zone in (schedule.zone, *zones))
 
@@ -63,7 +63,7 @@ def _shift(days: int) -> str:
     return f"{days:+d} day" if abs(days) == 1 else f"{days:+d} days"
 
 
-def regimes(schedule: biz.Schedule, zones: Sequence[ZoneInfo], year: int) -> list[Regime]:
+def regimes(schedule: Schedule, zones: Sequence[ZoneInfo], year: int) -> list[Regime]:
     """One :class:`Regime` per stretch of ``year`` with unchanged UTC offsets in every zone."""
     stretches: list[tuple[date, date]] = []
     day = date(year, 1, 1)
@@ -80,7 +80,7 @@ def regimes(schedule: biz.Schedule, zones: Sequence[ZoneInfo], year: int) -> lis
         sample = _first_open_day(schedule, first, last)
         if sample is None:
             continue
-        intervals = biz.open_intervals_on(sample, schedule)
+        intervals = open_intervals_on(sample, schedule)
         all_zones = (schedule.zone, *zones)
         cells = tuple(render_intervals(intervals, zone, sample) for zone in all_zones)
         abbreviations = tuple(intervals[0][0].astimezone(zone).tzname() or "" for zone in all_zones)
@@ -88,10 +88,10 @@ def regimes(schedule: biz.Schedule, zones: Sequence[ZoneInfo], year: int) -> lis
     return _merge_equal(result)
 
 
-def _first_open_day(schedule: biz.Schedule, first: date, last: date) -> date | None:
+def _first_open_day(schedule: Schedule, first: date, last: date) -> date | None:
     day = first
     while day <= last:
-        if biz.open_intervals_on(day, schedule):
+        if open_intervals_on(day, schedule):
             return day
         day += timedelta(days=1)
     return None

@@ -162,7 +162,7 @@ def week_intervals(spec: ScheduleSpec) -> list[dict[str, int]]:
     intervals within a day are merged, as Zendesk stores them; none spans midnight.
     """
     intervals: list[dict[str, int]] = []
-    for weekday, pairs in spec.clock.hours.items():
+    for weekday, pairs in spec.weekly_hours.items():
         offset = ((weekday + 1) % 7) * MINUTES_PER_DAY
         merged: list[list[int]] = []
         for start, end in pairs:
@@ -227,9 +227,7 @@ def target_minutes(
         exact = duration.fixed().total_seconds() / 60
         business = False
     else:
-        schedule = policy.schedules[clock].clock
-        delta = duration.on_business_clock(schedule.day_minutes(), schedule.week_minutes())
-        exact = delta.total_seconds() / 60
+        exact = policy.duration_on(duration, clock).total_seconds() / 60
         business = True
     minutes = math.ceil(exact - 1e-9)
     if minutes != exact:

@@ -84,9 +84,12 @@ def _known_gaps(policy: Policy) -> list[Unenforced]:
                 " can see or set which schedule is the default.",
             )
         )
-    items += _sla_gaps(policy)
-    items += _plan_gaps(policy)
-    items += [
+    return [*items, *_sla_gaps(policy), *_plan_gaps(policy), *_goal_gaps(policy)]
+
+
+def _goal_gaps(policy: Policy) -> list[Unenforced]:
+    """Goals that are not per-ticket targets: averages, shares, people, indicators, regions."""
+    items = [
         Unenforced(
             "custom_agreements",
             f"customers with their own agreements ({join_words(policy.custom_agreements.plans)})"

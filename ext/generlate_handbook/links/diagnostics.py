@@ -96,78 +96,81 @@ def sort_key(d: Diagnostic) -> tuple[str, int, str]:
     return (d.path or "", d.line or 0, d.message)
 
 
+# Hints by warning type; ``{srcdir}`` is the pages' folder as shown.
+HINTS = {
+    "image.not_readable": "add the image file at that path (relative to this page) or fix the path",
+    "download.not_readable": "add the file at that path (relative to this page) or fix the path",
+    "toc.not_included": (
+        "list the page in a toctree (usually its section's index.md), or put "
+        "'orphan: true' in its front matter if it is deliberately unlisted"
+    ),
+    "links.absolute_self_url": (
+        "link to the page's .md source with a relative path, so previews and old versions "
+        "link to themselves rather than to the live site"
+    ),
+    "links.outside": (
+        "link, show or include only files inside {srcdir}/ (copy the file in if readers "
+        "need it); a build never publishes a file from outside it, whatever the path's "
+        "form (.., /.., a symlink)"
+    ),
+    "links.script": (
+        "remove the script, event handler or javascript: URL; if readers need something "
+        "interactive, ask for it in the theme or an extension, where it is reviewed as code"
+    ),
+    "links.url_insertion": (
+        "paste the content into the page (or a file in handbook/), or link to the URL"
+    ),
+    "links.copy_source": "remove html_copy_source from conf.py: page sources hold editor notes",
+    "links.ignore_outside_allowlist": (
+        "remove the patterns from linkcheck_ignore and add an entry with a reason to "
+        "handbook/_links/allowlist.yaml for each host that cannot be checked"
+    ),
+    "links.allowlist": (
+        "each entry needs host: or url: and a non-empty reason:; see the Links section "
+        "of the README"
+    ),
+}
+
+
 def hint(d: Diagnostic, srcdir: str = "handbook") -> str:
     """How an editor fixes this kind of problem (``srcdir``: the pages' folder, as shown)."""
     kind, msg = d.kind or "", d.message
     if kind == "myst.xref_missing":
-        local = _LOCAL_ID.search(msg)
-        if local:
-            page = f"{srcdir}/{local.group('doc')}.md"
-            return (
-                f"no heading in {page} has the anchor #{local.group('anchor')}; anchors are "
-                "heading texts in lower case with hyphens (levels 1-4): list them with "
-                f"`.venv/bin/myst-anchors -l 4 {page}`"
-            )
-        target_match = _XREF_TARGET.search(msg)
-        target = target_match.group("target") if target_match else ""
-        suffix = os.path.splitext(target.split("#", 1)[0])[1].lower()
-        if suffix not in _PAGE_SUFFIXES:
-            return (
-                f"no file {target}: add the file at that path (relative to this page), "
-                "or fix the path"
-            )
-        if suffix in {".md", ".html", ".rst"} or "/" in target:
-            return (
-                f"no page {target}: fix the path (relative to this page, ending in .md) "
-                "or create the page"
-            )
-        return (
-            f"no heading anchor, label or page named '{target}': a #anchor must match a "
-            "heading on this page (lower case, hyphens, levels 1-4); a page link needs its "
-            "relative path ending in .md"
-        )
+        return _xref_hint(msg, srcdir)
     if kind in {"ref.doc", "myst.doc"} or msg.startswith("unknown document"):
         return "fix the page's path (relative to this page) or create the page"
     if kind.startswith("ref.") or "undefined label" in msg:
         return "define the label with (name)= above a heading, or fix the name"
-    if kind == "image.not_readable":
-        return "add the image file at that path (relative to this page) or fix the path"
-    if kind == "download.not_readable":
-        return "add the file at that path (relative to this page) or fix the path"
-    if kind == "toc.not_included":
-        return (
-            "list the page in a toctree (usually its section's index.md), or put "
-            "'orphan: true' in its front matter if it is deliberately unlisted"
-        )
-    if kind == "links.absolute_self_url":
-        return (
-            "link to the page's .md source with a relative path, so previews and old versions "
-            "link to themselves rather than to the live site"
-        )
-    if kind == "links.outside":
-        return (
-            f"link, show or include only files inside {srcdir}/ (copy the file in if readers "
-            "need it); a build never publishes a file from outside it, whatever the path's "
-            "form (.., /.., a symlink)"
-        )
-    if kind == "links.script":
-        return (
-            "remove the script, event handler or javascript: URL; if readers need something "
-            "interactive, ask for it in the theme or an extension, where it is reviewed as code"
-        )
-    if kind == "links.url_insertion":
-        return "paste the content into the page (or a file in handbook/), or link to the URL"
-    if kind == "links.copy_source":
-        return "remove html_copy_source from conf.py: page sources hold editor notes"
-    if kind == "links.ignore_outside_allowlist":
-        return (
-            "remove the patterns from linkcheck_ignore and add an entry with a reason to "
-            "handbook/_links/allowlist.yaml for each host that cannot be checked"
-        )
-    if kind == "links.allowlist":
-        return (
-            "each entry needs host: or url: and a non-empty reason:; see the Links section "
-            "of the README"
-        )
+    if kind in HINTS:
+        return HINTS[kind].format(srcdir=srcdir)
     label = f"[{kind}] " if kind else ""
     return f"{label}build {d.level.lower()}: fix the source at that line (warnings fail the check)"
+
+
+def _xref_hint(msg: str, srcdir: str) -> str:
+    """A cross-reference MyST could not resolve: a missing anchor, file or page."""
+    local = _LOCAL_ID.search(msg)
+    if local:
+        page = f"{srcdir}/{local.group('doc')}.md"
+        return (
+            f"no heading in {page} has the anchor #{local.group('anchor')}; anchors are "
+            "heading texts in lower case with hyphens (levels 1-4): list them with "
+            f"`.venv/bin/myst-anchors -l 4 {page}`"
+        )
+    target_match = _XREF_TARGET.search(msg)
+    target = target_match.group("target") if target_match else ""
+    suffix = os.path.splitext(target.split("#", 1)[0])[1].lower()
+    if suffix not in _PAGE_SUFFIXES:
+        return (
+            f"no file {target}: add the file at that path (relative to this page), or fix the path"
+        )
+    if suffix in {".md", ".html", ".rst"} or "/" in target:
+        return (
+            f"no page {target}: fix the path (relative to this page, ending in .md) "
+            "or create the page"
+        )
+    return (
+        f"no heading anchor, label or page named '{target}': a #anchor must match a "
+        "heading on this page (lower case, hyphens, levels 1-4); a page link needs its "
+        "relative path ending in .md"
+    )

@@ -177,7 +177,7 @@ def _resolve_references(policy: Policy, source: PolicySource) -> list[PolicyErro
             )
         elif clock != CALENDAR and value.unit.is_business:
             spec = policy.schedules[clock]
-            if value.unit.value == "business day" and spec.clock.day_minutes() is None:
+            if value.unit.value == "business day" and spec.open_minutes()[0] is None:
                 errors.append(
                     source.error(
                         path,

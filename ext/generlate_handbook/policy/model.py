@@ -7,9 +7,9 @@ resolved in :mod:`.load`, which also turns every error into a located :class:`Po
 
 from __future__ import annotations
 
-import functools
 import itertools
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
@@ -22,21 +22,20 @@ from pydantic import (
     field_validator,
 )
 
-from ..clock.schedule import Schedule
 from . import units
 from .helpdesk import Helpdesk
+from .source import KeyPath
 from .zones import parse_zone
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Duration = Annotated[units.Duration, PlainValidator(units.parse_duration)]
-Deadline = Annotated[units.Duration | units.NoDeadline, PlainValidator(units.parse_deadline)]
+Within = Annotated[units.Within, PlainValidator(units.parse_within)]
 Percentage = Annotated[units.Percentage, PlainValidator(units.parse_percentage)]
 Count = Annotated[units.Count, PlainValidator(units.parse_count)]
 Zone = Annotated[ZoneInfo, PlainValidator(parse_zone)]
 CALENDAR = "calendar"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Weekday = Literal[units.DAY_KEYS]  # mon .. sun
 
 
 class Model(BaseModel):
@@ -108,15 +107,26 @@ class ScheduleSpec(Model):
             raise ValueError("a schedule needs open hours on at least one weekday")
         return value
 
-    @functools.cached_property
-    def clock(self) -> Schedule:
-        """The schedule as the business-hours clock computes with it."""
-        return Schedule(
-            zone=self.zone,
-            hours={WEEKDAYS.index(day): pairs for day, pairs in self.hours.items()},
-            holidays=frozenset(holiday.date for holiday in self.holidays),
-            name=self.name,
-        )
+    @property
+    def weekly_hours(self) -> dict[int, tuple[tuple[int, int], ...]]:
+        """Open intervals by weekday number (0 = Monday), in minutes; closed days left out."""
+        return {units.DAY_KEYS.index(day): pairs for day, pairs in self.hours.items() if pairs}
+
+    @property
+    def holiday_dates(self) -> frozenset[date]:
+        return frozenset(holiday.date for holiday in self.holidays)
+
+    def open_minutes(self) -> tuple[int | None, int]:
+        """The business day (None if open days differ) and week, in minutes."""
+        return units.open_minutes(self.hours.values())
+
+    def working_time(self, duration: units.Duration) -> timedelta:
+        """The open time ``duration`` means on this schedule's clock.
+
+        Hours and minutes are themselves; a business day or week is this schedule's open time
+        per day or week. With :meth:`Policy.duration_on`, the one place working time is computed.
+        """
+        return duration.on_business_clock(*self.open_minutes())
 
     @property
     def hour_unit(self) -> str:
@@ -142,7 +152,7 @@ class Measured(Model):
 class Target(Measured):
     """A contractual target: how long, counted from what, and with what effort."""
 
-    within: Deadline
+    within: Within
     from_: str = Field("", alias="from")
     effort: str = ""
     clock: str | None = None
@@ -204,6 +214,19 @@ class Limit(Measured):
     clock: Text = CALENDAR
 
 
+@dataclass(frozen=True)
+class TimeTarget:
+    """A target as the clock counts it: how long (a duration, or when complete), on which clock.
+
+    ``clock`` is a schedule id or ``calendar``; ``path`` is where the target sits in the policy.
+    The one value the checks compare, the clock applies to tickets and the wording describes.
+    """
+
+    within: units.Within
+    clock: str
+    path: KeyPath = ()
+
+
 class Attainment(Model):
     sla_response: Percentage
     sla_resolution: Percentage
@@ -256,12 +279,40 @@ class Policy(Model):
     regions: dict[Id, ScheduleSpec] = {}  # regions' hours, for the ticket reports' KPIs
     helpdesk: Helpdesk | None = None
 
-    def clock(self, name: str) -> Schedule:
-        """A clock by name: a schedule id, or ``calendar``."""
-        return Schedule.calendar() if name == CALENDAR else self.schedules[name].clock
+    def zone(self, clock: str) -> ZoneInfo:
+        """The time zone of a clock: a schedule's zone, or UTC for ``calendar``."""
+        return ZoneInfo("UTC") if clock == CALENDAR else self.schedules[clock].zone
 
     def sla_for(self, plan_id: str) -> Sla:
         return self.slas[self.plans[plan_id].sla]
 
     def target_clock(self, sla: Sla, target: Target) -> str:
         return target.clock or sla.clock
+
+    def sla_target(self, sla_id: str, severity_id: str, kind: str) -> TimeTarget:
+        """An SLA's ``response`` or ``resolution`` target for a severity, on its clock."""
+        sla = self.slas[sla_id]
+        target: Target = getattr(sla.targets[severity_id], kind)
+        path = ("slas", sla_id, "targets", severity_id, kind)
+        return TimeTarget(target.within, self.target_clock(sla, target), path)
+
+    def named_target(self, section: str, name: str) -> TimeTarget:
+        """An internal or individual target, e.g. ``("internal", "first_response")``."""
+        item: ClockedTarget | AverageTarget | Limit = getattr(getattr(self, section), name)
+        return TimeTarget(item.amount, item.clock, (section, name, item.amount_key))
+
+    def working_time(self, target: TimeTarget) -> timedelta | None:
+        """How much open time ``target`` allows on its clock; None when it has no deadline."""
+        if isinstance(target.within, units.NoDeadline):
+            return None
+        return self.duration_on(target.within, target.clock)
+
+    def duration_on(self, duration: units.Duration, clock: str) -> timedelta:
+        """The open time ``duration`` means on ``clock``: the one place working time is computed.
+
+        Hours and minutes are themselves; a business day or week is the clock's open time per
+        day or week (days and weeks on the calendar are 24 and 168 hours).
+        """
+        if clock == CALENDAR:
+            return duration.fixed()
+        return self.schedules[clock].working_time(duration)

@@ -1,16 +1,27 @@
 """Values with units, as editors write them in ``policy/*.yaml``.
 
 Every policy value carries its unit, so ``24`` is an error and ``24h`` is a duration. Parsing
-turns the text into a typed value; reader-facing wording lives in :mod:`.formatting`.
+turns the text into a typed value; reader-facing wording lives in :mod:`generlate_handbook.wording`.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+
+# Weekday names, Monday first (``date.weekday()`` order), from the standard library. calendar
+# follows LC_TIME, and Sphinx sets the locale from the environment: read them in the C locale
+# so the handbook says "Monday" whatever the build machine's language.
+with calendar.different_locale("C"):
+    DAY_NAMES: tuple[str, ...] = tuple(calendar.day_name)
+# The weekday keys of ``schedules.*.hours`` in the YAML: mon, tue, ... sun.
+DAY_KEYS: tuple[str, ...] = tuple(name[:3].lower() for name in DAY_NAMES)
+MINUTES_PER_DAY = 1440
 
 
 class DurationUnit(Enum):
@@ -103,7 +114,20 @@ class NoDeadline:
         return WHEN_COMPLETE
 
 
-Deadline = Duration | NoDeadline
+# What a target's ``within:`` holds: a duration, or "when complete".
+Within = Duration | NoDeadline
+
+
+def open_minutes(days: Iterable[Iterable[tuple[int, int]]]) -> tuple[int | None, int]:
+    """A weekly schedule's business day and week, in minutes, from each weekday's intervals.
+
+    The business week is all the open minutes of a normal week (no holiday, no DST change);
+    the business day is the open minutes of an open day if every open day has the same total,
+    else None. The one definition both the policy model and the clock use.
+    """
+    totals = [sum(end - start for start, end in day) for day in days]
+    open_days = {total for total in totals if total}
+    return (open_days.pop() if len(open_days) == 1 else None), sum(totals)
 
 
 @dataclass(frozen=True)
@@ -151,7 +175,7 @@ def parse_duration(value: object) -> Duration:
     return Duration(amount, unit)
 
 
-def parse_deadline(value: object) -> Deadline:
+def parse_within(value: object) -> Within:
     """A duration, or ``when complete`` for a target without a deadline."""
     if isinstance(value, str) and value.strip().lower() == WHEN_COMPLETE:
         return NoDeadline()

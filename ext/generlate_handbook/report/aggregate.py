@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..clock import Schedule, index, is_open_many, schedule_for
 from ..policy.model import Policy
 from ..policy.units import Duration
 from ..policy.zones import reader_name
 from ..wording import format_count, format_percentage, format_value
-from .bulk import index_for
 from .measures import BREACHED, MET, NS, PENDING, Measured, Target, local_offsets
 from .replies import Replies, longest_gaps
 from .tickets import NAT, Column
@@ -147,7 +147,7 @@ def kpis(policy: Policy, m: Measured, mask: NDArray[np.bool_]) -> dict[str, Any]
     inside_any = np.zeros(count, dtype=bool)
     created = t.created[mask]
     for region_id, spec in policy.regions.items():
-        inside = index_for(spec.clock, created).is_open(created) if count else inside_any
+        inside = is_open_many(created, Schedule.from_spec(spec)) if count else inside_any
         inside_any |= inside
         regions[region_id] = {"name": spec.name, "tickets": int(inside.sum())}
     return {
@@ -182,7 +182,7 @@ def hour_of_week(policy: Policy, created: NDArray[np.int64]) -> dict[str, Any]:
         week = hours - local_offsets(hours, spec.zone)  # the local hours, as UTC instants
         middle = week + HOUR // 2
         for region_id, region in policy.regions.items():
-            open_in[region_id] = index_for(region.clock, week).is_open(middle).tolist()
+            open_in[region_id] = is_open_many(middle, Schedule.from_spec(region)).tolist()
     return {"zone": reader_name(spec.zone), "tickets": counts.tolist(), "regions_open": open_in}
 
 
@@ -255,9 +255,9 @@ def _working_days(policy: Policy, created: NDArray[np.int64]) -> int:
     """Days with working hours between the first and the last ticket (inclusive)."""
     if created.size == 0:
         return 0
-    index = index_for(policy.clock("working-hours"), created)
-    first, last = created.min(), created.max()
-    starts = index.starts[(index.ends > first) & (index.starts <= last)]
+    first, last = int(created.min()), int(created.max())
+    table = index.index_of(schedule_for(policy, "working-hours")).covering(first, last)
+    starts = table.starts[(table.ends > first) & (table.starts <= last)]
     return int(np.unique(starts // (24 * HOUR)).size)
 
 

@@ -222,8 +222,8 @@ def _engineer_rows(report: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def as_html(report: dict[str, Any]) -> str:
-    meta, period, kpis = report["report"], report["period"], report["kpis"]
+def _summary(report: dict[str, Any]) -> list[str]:
+    meta, period = report["report"], report["period"]
     targets = (
         f"Targets: SLA response {period['sla_response']['target']}, SLA resolution "
         f"{period['sla_resolution']['target']}, engineering help at most "
@@ -235,123 +235,131 @@ def as_html(report: dict[str, Any]) -> str:
     verdict = (
         f'<p class="miss">Missed over the period: {_e(missed)}.</p>'
         if missed
-        else ("<p>Every team target was met over the period.</p>")
+        else "<p>Every team target was met over the period.</p>"
     )
-    breaches = report["breaches"]
-    shown = breaches[:MAX_BREACH_ROWS]
-    engineers = report["engineers"]
-    first = engineers[0] if engineers else None
-    sections = [
+    return [
         f"<h1>SLA report: {meta['tickets']:,} tickets</h1>",
         f"<p>From {_e(meta['source'])}, as of {_e(meta['as_of'])}; months in "
         f"{_e(meta['months_in'])}. {meta['skipped_rows']:,} rows were skipped (listed in the "
         "JSON report).</p>",
         f"<p>{_e(targets)}</p>",
         verdict,
+    ]
+
+
+TEAM_HEADER = [
+    "Month",
+    "Tickets",
+    "SLA response",
+    "SLA resolution",
+    "Internal first response",
+    "Engineering help",
+    "Average resolution",
+    "Missed",
+]
+ENGINEER_HEADER = [
+    "Engineer",
+    "Tickets",
+    "Cases per working day",
+    "First response within target",
+    "Longest reply gap",
+    "Average resolution",
+    "Most active cases",
+]
+
+
+def _team(report: dict[str, Any]) -> list[str]:
+    return [
         "<h2>SLA attainment per month</h2>",
         attainment_chart(report),
-        _table(
-            "Team figures per month",
-            [
-                "Month",
-                "Tickets",
-                "SLA response",
-                "SLA resolution",
-                "Internal first response",
-                "Engineering help",
-                "Average resolution",
-                "Missed",
-            ],
-            _team_rows(report),
-            "Team figures per month",
-        ),
+        "<p>Solid line: SLA response attainment (blue). Dashed line: SLA resolution attainment "
+        "(brown). Dotted lines: their targets, in the same colours.</p>",
+        _table("Team figures per month", TEAM_HEADER, _team_rows(report), "Team figures"),
+    ]
+
+
+def _engineers(report: dict[str, Any]) -> list[str]:
+    engineers = report["engineers"]
+    caption = "Per engineer over the period"
+    if engineers:
+        first = engineers[0]
+        caption += (
+            f" (targets: {first['new_cases_target']} a working day, first response within "
+            f"{first['first_response']['target']}, replies at most {first['reply_gap_target']} "
+            f"apart, average resolution within {first['resolution_target']}, at most "
+            f"{first['active_cases_target']} active)"
+        )
+    return [
         "<h2>Engineers</h2>",
-        _table(
-            "Per engineer over the period"
-            + (
-                f" (targets: {first['new_cases_target']} a working day, first response within "
-                f"{first['first_response']['target']}, replies at most {first['reply_gap_target']} "
-                f"apart, average resolution within {first['resolution_target']}, at most "
-                f"{first['active_cases_target']} active)"
-                if first
-                else ""
-            ),
-            [
-                "Engineer",
-                "Tickets",
-                "Cases per working day",
-                "First response within target",
-                "Longest reply gap",
-                "Average resolution",
-                "Most active cases",
-            ],
-            _engineer_rows(report),
-            "Per engineer",
-        ),
+        _table(caption, ENGINEER_HEADER, _engineer_rows(report), "Per engineer"),
+    ]
+
+
+def _shares_table(title: str, noun: str, shares: dict[str, dict[str, Any]]) -> str:
+    rows = [[name, f"{v['tickets']:,}", percent(v["share"])] for name, v in shares.items()]
+    return _table(title, [noun, "Tickets", "Share"], rows, title)
+
+
+def _volume(kpis: dict[str, Any]) -> list[str]:
+    week = kpis["hour_of_week"]
+    regions = [[r["name"], f"{r['tickets']:,}"] for r in kpis["regions"].values()]
+    regions.append(["outside all of them", f"{kpis['outside_regions']:,}"])
+    hours = [[day, *map(str, week["tickets"][i * 24 : (i + 1) * 24])] for i, day in enumerate(DAYS)]
+    customers = [[c["customer"], f"{c['tickets']:,}"] for c in kpis["top_customers"]]
+    return [
         "<h2>Volume</h2>",
         bar_chart("Tickets by type", kpis["by_type"], "types"),
-        _table(
-            "Tickets by type",
-            ["Type", "Tickets", "Share"],
-            [[k, f"{v['tickets']:,}", percent(v["share"])] for k, v in kpis["by_type"].items()],
-            "Tickets by type",
-        ),
+        _shares_table("Tickets by type", "Type", kpis["by_type"]),
         bar_chart("Tickets by product", kpis["by_product"], "products"),
-        _table(
-            "Tickets by product",
-            ["Product", "Tickets", "Share"],
-            [[k, f"{v['tickets']:,}", percent(v["share"])] for k, v in kpis["by_product"].items()],
-            "Tickets by product",
-        ),
+        _shares_table("Tickets by product", "Product", kpis["by_product"]),
         hour_chart(kpis),
+        _table("Tickets created in each region's hours", ["Region", "Tickets"], regions, "Regions"),
         _table(
-            "Tickets created in each region's hours",
-            ["Region", "Tickets"],
-            [[r["name"], f"{r['tickets']:,}"] for r in kpis["regions"].values()]
-            + [["outside all of them", f"{kpis['outside_regions']:,}"]],
-            "Regions",
-        ),
-        _table(
-            f"Tickets by hour of the week ({kpis['hour_of_week']['zone']})",
+            f"Tickets by hour of the week ({week['zone']})",
             ["Day", *[f"{h:02d}" for h in range(24)]],
-            [
-                [day, *map(str, kpis["hour_of_week"]["tickets"][i * 24 : (i + 1) * 24])]
-                for i, day in enumerate(DAYS)
-            ],
+            hours,
             "Tickets by hour of the week",
         ),
         _table(
-            "Customers with the most cases",
-            ["Customer", "Tickets"],
-            [[c["customer"], f"{c['tickets']:,}"] for c in kpis["top_customers"]],
-            "Top customers",
+            "Customers with the most cases", ["Customer", "Tickets"], customers, "Top customers"
         ),
-        f"<h2>Breaches ({len(breaches):,})</h2>",
+    ]
+
+
+def _breaches(report: dict[str, Any]) -> list[str]:
+    breaches = report["breaches"]
+    shown = breaches[:MAX_BREACH_ROWS]
+    rows = [
+        [b["ticket"], b["target"], b["due"], b["happened"] or "not yet", f"{b['hours_late']:.1f}"]
+        for b in shown
+    ]
+    note = (
         ""
         if len(shown) == len(breaches)
-        else f"<p>The first {len(shown):,} are listed; every breach is in the JSON and CSV "
-        "reports.</p>",
-        _table(
-            "Breaches",
-            ["Ticket", "Target", "Due", "Happened", "Hours late"],
-            [
-                [
-                    b["ticket"],
-                    b["target"],
-                    b["due"],
-                    b["happened"] or "not yet",
-                    f"{b['hours_late']:.1f}",
-                ]
-                for b in shown
-            ],
-            "Breaches",
-        ),
+        else f"<p>The first {len(shown):,} are listed; every breach is in the JSON report.</p>"
+    )
+    header = ["Ticket", "Target", "Due", "Happened", "Hours late"]
+    return [
+        f"<h2>Breaches ({len(breaches):,})</h2>",
+        note,
+        _table("Breaches", header, rows, "Breaches"),
+    ]
+
+
+def as_html(report: dict[str, Any]) -> str:
+    """The whole report as one page: summary, team, engineers, volume, breaches."""
+    sections = [
+        *_summary(report),
+        *_team(report),
+        *_engineers(report),
+        *_volume(report["kpis"]),
+        *_breaches(report),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">"
-        f"<title>SLA report as of {_e(meta['as_of'])}</title><style>{STYLE}</style></head>"
-        f"<body><main>{''.join(sections)}</main></body></html>\n"
+        f"<title>SLA report as of {_e(report['report']['as_of'])}</title>"
+        f"<style>{STYLE}</style></head><body><main>{''.join(sections)}</main></body></html>\n"
     )

@@ -14,10 +14,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-from ..clock.deadlines import working_time
+from ..clock import due_many, schedule_for
 from ..policy.model import CALENDAR, Policy
 from ..policy.units import Duration
-from .bulk import OpenIndex, index_for
 from .tickets import NAT, Column, Tickets
 
 NONE, MET, BREACHED, PENDING = 0, 1, 2, 3  # a verdict, one int8 per ticket
@@ -46,27 +45,20 @@ class Measured:
 
 
 class Clocks:
-    """One bulk index per clock, built on first use over the tickets' years."""
+    """The policy's clocks in their bulk form (:func:`generlate_handbook.clock.due_many`)."""
 
-    def __init__(self, policy: Policy, instants: NDArray[np.int64]) -> None:
+    def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self.instants = instants
-        self._built: dict[str, OpenIndex] = {}
-
-    def index(self, clock: str) -> OpenIndex:
-        if clock not in self._built:
-            schedule = self.policy.clock(clock)
-            self._built[clock] = index_for(schedule, self.instants)
-        return self._built[clock]
 
     def due(self, clock: str, start: NDArray[np.int64], duration: int) -> NDArray[np.int64]:
         if clock == CALENDAR:
             return start + duration
-        return self.index(clock).due(start, np.full(start.shape, duration, dtype=np.int64))
+        schedule = schedule_for(self.policy, clock)
+        return due_many(start, np.int64(duration), schedule).view(np.int64)
 
 
 def _nanoseconds(policy: Policy, value: Duration, clock: str) -> int:
-    return int(working_time(policy, value, clock) / timedelta(microseconds=1)) * 1000
+    return int(policy.duration_on(value, clock) / timedelta(microseconds=1)) * 1000
 
 
 def verdicts(due: NDArray[np.int64], happened: NDArray[np.int64], as_of: int) -> NDArray[np.int8]:
@@ -124,7 +116,7 @@ def local_offsets(instants: NDArray[np.int64], zone: object) -> NDArray[np.int64
 
 def measure(policy: Policy, tickets: Tickets, as_of: int) -> Measured:
     """Every ticket's targets and verdicts at ``as_of`` (UTC ns)."""
-    clocks = Clocks(policy, np.concatenate(([as_of], tickets.created)))
+    clocks = Clocks(policy)
     internal_target = policy.internal.first_response
     internal_due = clocks.due(
         internal_target.clock,

@@ -172,7 +172,8 @@ def _worst_case(fact: Fact, years: Sequence[int]) -> timedelta | None:
     working = working_time(fact)
     if working is None or fact.spec is None:
         return working
-    return max(biz.worst_case_elapsed(working, fact.spec.clock, year) for year in years)
+    schedule = biz.Schedule.from_spec(fact.spec)
+    return max(biz.worst_case_elapsed(working, schedule, year) for year in years)
 
 
 def _maybe(value: timedelta | None) -> str:

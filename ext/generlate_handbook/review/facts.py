@@ -8,7 +8,7 @@ stricter for customers.
 
 from __future__ import annotations
 
-import calendar
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from ..clock.availability import allowed_downtime
 from ..policy.model import CALENDAR, Policy, ScheduleSpec
 from ..policy.source import KeyPath
-from ..policy.units import Count, Duration, NoDeadline, Percentage
+from ..policy.units import DAY_KEYS, DAY_NAMES, Count, Duration, NoDeadline, Percentage
 from ..policy.zones import reader_name
 from ..wording import format_minutes, format_timedelta, format_value
 
@@ -175,12 +175,12 @@ def _schedule_facts(policy: Policy) -> Iterator[Fact]:
     for sched_id, spec in policy.schedules.items():
         base: KeyPath = ("schedules", sched_id)
         zone = reader_name(spec.zone)
-        for index, day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")):
+        for index, day in enumerate(DAY_KEYS):
             pairs = spec.hours.get(day, ())  # type: ignore[call-overload]
             hours = ", ".join(f"{format_minutes(a)}–{format_minutes(b)}" for a, b in pairs)
             yield Fact(
                 ("schedule", sched_id, day),
-                f"{spec.name}, {calendar.day_name[index]}",
+                f"{spec.name}, {DAY_NAMES[index]}",
                 f"{hours} {zone}" if pairs else "closed",
                 Better.MORE_OPEN,
                 ((*base, "hours", day),),
@@ -191,7 +191,7 @@ def _schedule_facts(policy: Policy) -> Iterator[Fact]:
             ("schedule", sched_id, "zone"), f"{spec.name}, time zone", zone, (*base, "zone")
         )
         for holiday in spec.holidays:
-            day_name = calendar.day_name[holiday.date.weekday()]
+            day_name = DAY_NAMES[holiday.date.weekday()]
             open_minutes = _day_minutes(spec, day_name[:3].lower())
             yield Fact(
                 ("schedule", sched_id, "holiday", holiday.date.isoformat()),
@@ -205,69 +205,40 @@ def _schedule_facts(policy: Policy) -> Iterator[Fact]:
             )
 
 
+# Targets outside the SLAs: (section, name, label); and goals with a direction: (key path,
+# label, which way is stricter). The values are read from the policy by key path.
+NAMED_TARGETS = (
+    ("internal", "first_response", "Internal first response"),
+    ("internal", "resolution", "Internal average resolution"),
+    ("individual", "first_response", "Each engineer's first response"),
+    ("individual", "reply_gap", "Each engineer's longest gap between replies"),
+    ("individual", "resolution", "Each engineer's average resolution"),
+)
+GOALS = (
+    (("internal", "attainment", "sla_response"), "SLA response attainment goal", Better.HIGHER),
+    (("internal", "attainment", "sla_resolution"), "SLA resolution attainment goal", Better.HIGHER),
+    (
+        ("internal", "engineering_help", "at_most"),
+        "Cases needing engineering help, per {per}",
+        Better.LOWER,
+    ),
+    (("individual", "active_cases", "at_most"), "Active cases per engineer", Better.LOWER),
+    (("individual", "ramp_up"), "Ramp-up time of a new engineer", Better.LOWER),
+)
+
+
 def _named_target_facts(policy: Policy) -> Iterator[Fact]:
-    """Internal and individual targets."""
-    internal, individual = policy.internal, policy.individual
-    for section, name, label, model in (
-        ("internal", "first_response", "Internal first response", internal.first_response),
-        ("internal", "resolution", "Internal average resolution", internal.resolution),
-        (
-            "individual",
-            "first_response",
-            "Each engineer's first response",
-            individual.first_response,
-        ),
-        (
-            "individual",
-            "reply_gap",
-            "Each engineer's longest gap between replies",
-            individual.reply_gap,
-        ),
-        ("individual", "resolution", "Each engineer's average resolution", individual.resolution),
-    ):
-        yield _deadline_fact(
-            policy,
-            (section, name),
-            label,
-            model.amount,
-            model.clock,
-            ((section, name, model.amount_key), (section, name, "clock")),
-        )
-    for key, label, value, better in (
-        (
-            ("internal", "attainment", "sla_response"),
-            "SLA response attainment goal",
-            internal.attainment.sla_response,
-            Better.HIGHER,
-        ),
-        (
-            ("internal", "attainment", "sla_resolution"),
-            "SLA resolution attainment goal",
-            internal.attainment.sla_resolution,
-            Better.HIGHER,
-        ),
-        (
-            ("internal", "engineering_help", "at_most"),
-            f"Cases needing engineering help, per {internal.engineering_help.per}",
-            internal.engineering_help.at_most,
-            Better.LOWER,
-        ),
-        (
-            ("individual", "active_cases", "at_most"),
-            "Active cases per engineer",
-            individual.active_cases.at_most,
-            Better.LOWER,
-        ),
-        (
-            ("individual", "ramp_up"),
-            "Ramp-up time of a new engineer",
-            individual.ramp_up,
-            Better.LOWER,
-        ),
-    ):
+    """Internal and individual targets, and the goals with a direction."""
+    for section, name, label in NAMED_TARGETS:
+        model = getattr(getattr(policy, section), name)
+        paths = ((section, name, model.amount_key), (section, name, "clock"))
+        yield _deadline_fact(policy, (section, name), label, model.amount, model.clock, paths)
+    per = policy.internal.engineering_help.per
+    for key, label, better in GOALS:
+        value = functools.reduce(getattr, key, policy)
         yield Fact(
             key,
-            label,
+            label.format(per=per),
             format_value(policy, value),
             better,
             (key,),
@@ -360,5 +331,4 @@ def working_time(fact: Fact) -> timedelta | None:
         return None
     if fact.spec is None:
         return fact.deadline.fixed()
-    clock = fact.spec.clock
-    return fact.deadline.on_business_clock(clock.day_minutes(), clock.week_minutes())
+    return fact.spec.working_time(fact.deadline)

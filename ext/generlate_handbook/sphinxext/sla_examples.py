@@ -20,9 +20,9 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
 from .. import clock as biz
-from ..clock.deadlines import Deadline, UnknownIdError, ticket_deadlines
+from ..clock.deadlines import TargetDue, UnknownIdError, ticket_deadlines
 from ..policy.model import Policy
-from ..wording import format_moment
+from ..wording import format_moment, format_target
 from .common import PlanDirective, build_table, paragraph
 
 
@@ -35,9 +35,9 @@ def _when(moment: datetime, zone: ZoneInfo) -> nodes.Node:
     return container
 
 
-def _deadline_cell(deadline: Deadline, zone: ZoneInfo) -> nodes.Node | str:
+def _deadline_cell(policy: Policy, deadline: TargetDue, zone: ZoneInfo) -> nodes.Node | str:
     if deadline.due is None:
-        return f"No deadline ({deadline.target})"
+        return f"No deadline ({format_target(policy, deadline.target)})"
     return _when(deadline.due, zone)
 
 
@@ -57,7 +57,7 @@ class SlaExamples(PlanDirective):
             stamp, _, label = line.strip().partition(" ")
             try:
                 ticket = ticket_deadlines(policy, plan_id, severity, datetime.fromisoformat(stamp))
-            except (UnknownIdError, biz.NaiveDatetimeError) as error:
+            except (UnknownIdError, biz.InstantError) as error:
                 self.warn(f"sla-examples: {str(error).strip(chr(39) + chr(34))}", "example")
                 return []
             except ValueError:
@@ -67,14 +67,14 @@ class SlaExamples(PlanDirective):
                     "example",
                 )
                 return []
-            zone = policy.clock(ticket.response.clock).zone
+            zone = policy.zone(ticket.response.clock)
             rows.append(
                 [
                     label.strip() or stamp,
                     _when(ticket.opened, zone),
-                    _deadline_cell(ticket.response, zone),
-                    _deadline_cell(ticket.resolution, zone),
-                    _deadline_cell(ticket.internal_response, zone),
+                    _deadline_cell(policy, ticket.response, zone),
+                    _deadline_cell(policy, ticket.resolution, zone),
+                    _deadline_cell(policy, ticket.internal_response, zone),
                 ]
             )
         if not rows or zone is None:
@@ -91,8 +91,9 @@ class SlaExamples(PlanDirective):
         ]
         title = (
             f"{policy.plans[plan_id].name}, {policy.severities[severity].name}: response "
-            f"{ticket.response.target}, resolution {ticket.resolution.target}, internal "
-            f"first response {ticket.internal_response.target}"
+            f"{format_target(policy, ticket.response.target)}, resolution "
+            f"{format_target(policy, ticket.resolution.target)}, internal "
+            f"first response {format_target(policy, ticket.internal_response.target)}"
         )
         table = build_table(
             header, rows, widths=[24, 19, 19, 19, 19], title=title, classes=["sla-examples"]

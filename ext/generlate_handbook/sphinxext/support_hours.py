@@ -8,6 +8,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
+from ..clock import Schedule
 from ..clock.regimes import regimes
 from ..policy.model import Policy
 from ..policy.zones import parse_zone, reader_name
@@ -52,7 +53,7 @@ class SupportHours(PolicyDirective):
                 for zone in (spec.zone, *zones)
             ]
             rows: list[list[nodes.Node | str]] = []
-            for regime in regimes(spec.clock, zones, year):
+            for regime in regimes(Schedule.from_spec(spec), zones, year):
                 dates = f"{format_day_month(regime.first)} – {format_day_month(regime.last)}"
                 cells = [
                     f"{cell} {abbr}" if abbr and abbr != "UTC" else cell
