@@ -216,10 +216,10 @@ def print_tables(results: dict, rows: list[tuple[str, int, Run]]) -> None:
     print(f"{'full builds (-E), CPU':<30} {'pages':>6} {'build s':>8} {'wall s':>7} "
           f"{'page ms':>8} {'read+write':>11} {'marginal':>9} {'HTML KB/page':>13}")  # fmt: skip
     for label, pages, run in rows:
-        page = f"{run.page_ms:8.2f} {f'{run.read_ms:.1f}+{run.write_ms:.1f}':>11}"
-        marginal = f"{marginal_ms(run, one, pages):9.2f}"
-        if pages == 1:  # one page: no median, no marginal cost
-            page, marginal = f"{'':>8} {'':>11}", f"{'':>9}"
+        page, marginal = f"{'':>8} {'':>11}", f"{'':>9}"  # one page: no median, no marginal
+        if pages > 1:
+            page = f"{run.page_ms:8.2f} {f'{run.read_ms:.1f}+{run.write_ms:.1f}':>11}"
+            marginal = f"{marginal_ms(run, one, pages):9.2f}"
         print(f"{label:<30} {pages:>6} {run.cpu:>8.2f} {run.wall:>7.1f} {page} {marginal} "
               f"{run.html_bytes / pages / 1000:>13.1f}")  # fmt: skip
     rebuilds, largest = results["rebuilds"], max(results["full"])
