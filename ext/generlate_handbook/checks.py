@@ -218,13 +218,20 @@ def describe_gaps(
         f"the {window_id} schedule does not cover the {clock_id} schedule on {len(days)} days "
         f"in {span} ({format_timedelta(total, use_days=False)} in all), first on "
         f"{first.day.isoformat()} "
-        f"{_hm(local_start)}–{_hm(local_end)} {hours.zone.key} "
-        f"({_hm(first.start)}–{_hm(first.end)} UTC); define both in the same zone, or make "
-        f"the window cover the hours in every daylight-saving regime"
+        f"{_hm(local_start)}–{_hm(local_end, local_start)} {hours.zone.key} "
+        f"({_hm(first.start)}–{_hm(first.end, first.start)} UTC); define both in the same zone,"
+        f" or make the window cover the hours in every daylight-saving regime"
     )
 
 
-def _hm(moment: datetime) -> str:
+def _hm(moment: datetime, start: datetime | None = None) -> str:
+    """``HH:MM``; an end at midnight after ``start``'s day is the end of that day, ``24:00``."""
+    if (
+        start is not None
+        and moment.date() > start.date()
+        and (moment.hour, moment.minute) == (0, 0)
+    ):
+        return "24:00"
     return format_minutes(moment.hour * 60 + moment.minute)
 
 

@@ -1,15 +1,20 @@
 """``handbook-policy``: validate and check the policy, and compute when a ticket is due.
 
-Exit status: 0 success, 1 a problem with the policy or the input (located messages on stderr),
-2 a usage error.
+Exit status, one per kind of outcome: 0 success; 1 a problem in the policy (located messages
+on stderr, ``FILE:LINE: key.path: message``); 2 a usage or input error (an unknown option or
+id, a bad or out-of-range date or year, a missing file). A closed output pipe
+(``handbook-policy due ... | head -1``) ends quietly with 0, Ctrl-C quietly with 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,20 +23,23 @@ from .checks import check_policy
 from .clock.availability import budgets, share_of
 from .clock.deadlines import TargetDue, TicketDeadlines, UnknownIdError, iso_utc, ticket_deadlines
 from .helpdesk.cli import add_zendesk_parser
+from .policy.limits import YEAR_RANGE, OutOfRangeError, check_moment, check_year
 from .policy.load import LoadedPolicy, find_policy_dir, load
 from .policy.source import PolicyErrors
 from .report.cli import add_report_parsers
 from .review.cli import add_diff_parser
 from .wording import format_percentage, format_target, format_timedelta
 
+EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
 
 class CliError(Exception):
-    """A user error: printed as ``handbook-policy: message``, exit status 1."""
+    """A usage or input error: printed as ``handbook-policy: message``, exit status 2."""
 
 
 def _load(args: argparse.Namespace, files: Sequence[str] = ()) -> LoadedPolicy:
     if files:
-        missing = [name for name in files if not Path(name).is_file()]
+        missing = [name for name in files if not os.path.lexists(name)]
         if missing:
             raise CliError(f"no such file: {', '.join(missing)}")
         return load([Path(name) for name in files])
@@ -70,21 +78,32 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _parse_opened(text: str) -> datetime:
     try:
-        return datetime.fromisoformat(text)
+        opened = datetime.fromisoformat(text)
     except ValueError:
         raise CliError(
             f"--opened {text!r} is not an ISO 8601 time such as 2026-10-30T16:00:00-07:00"
         ) from None
+    try:
+        check_moment(opened, "--opened")
+    except OutOfRangeError:
+        raise CliError(
+            f"--opened {text}: the year {opened.year} is outside the years allowed, {YEAR_RANGE}"
+        ) from None
+    return opened
 
 
 def _deadlines(args: argparse.Namespace) -> tuple[LoadedPolicy, TicketDeadlines]:
+    opened = _parse_opened(args.opened)
     loaded = _load(args)
     try:
-        return loaded, ticket_deadlines(
-            loaded.policy, args.plan, args.severity, _parse_opened(args.opened)
-        )
+        return loaded, ticket_deadlines(loaded.policy, args.plan, args.severity, opened)
     except (UnknownIdError, biz.InstantError) as error:
         raise CliError(str(error).strip("'\"")) from None
+    except OverflowError:
+        raise CliError(
+            f"a deadline for a ticket opened at {args.opened} falls after the last date the"
+            " clock computes"
+        ) from None
 
 
 def _local(moment: datetime, loaded: LoadedPolicy, clock: str) -> str:
@@ -193,12 +212,37 @@ def cmd_budget(args: argparse.Namespace) -> int:
     return 0
 
 
+def _non_empty(what: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"{what} must not be empty")
+        return text
+
+    return parse
+
+
+def _year(text: str) -> int:
+    try:
+        return check_year(int(text.strip()))
+    except OutOfRangeError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2026") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="handbook-policy",
         description="Validate the support policy, check its invariants, compute due dates.",
+        epilog="Exit status: 0 success, 1 a policy problem, 2 a usage or input error; diff, "
+        "report and zendesk say theirs in VERB --help.",
     )
-    parser.add_argument("--policy", metavar="DIR", help="policy folder (default: nearest policy/)")
+    parser.add_argument(
+        "--policy",
+        metavar="DIR",
+        type=_non_empty("the policy folder"),
+        help="policy folder (default: nearest policy/)",
+    )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     validate = verbs.add_parser("validate", help="check the YAML's structure and values")
@@ -208,20 +252,35 @@ def build_parser() -> argparse.ArgumentParser:
     check = verbs.add_parser("check", help="check the policy's invariants")
     check.add_argument(
         "--year",
-        type=int,
+        type=_year,
         action="append",
         help="calendar year to check DST-dependent rules in (repeatable; "
         "default: this year and next)",
     )
     check.set_defaults(run=cmd_check)
+    _add_clock_verbs(verbs)
+    add_diff_parser(verbs)
+    add_report_parsers(verbs)
+    add_zendesk_parser(verbs)
+    return parser
 
+
+def _add_clock_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``due``, ``explain`` and ``budget``: the clock and the availability budget."""
     for name, run, help_text in (
         ("due", cmd_due, "when a ticket's response and resolution are due"),
         ("explain", cmd_explain, "the same, listing the open hours counted"),
     ):
         verb = verbs.add_parser(name, help=help_text)
-        verb.add_argument("--plan", required=True, help="plan id, e.g. self-hosted")
-        verb.add_argument("--severity", required=True, help="severity id, e.g. sev1")
+        verb.add_argument(
+            "--plan", required=True, type=_non_empty("the plan id"), help="plan id, e.g. managed"
+        )
+        verb.add_argument(
+            "--severity",
+            required=True,
+            type=_non_empty("the severity id"),
+            help="severity id, e.g. sev1",
+        )
         verb.add_argument(
             "--opened",
             required=True,
@@ -233,26 +292,72 @@ def build_parser() -> argparse.ArgumentParser:
         verb.set_defaults(run=run)
 
     budget = verbs.add_parser("budget", help="allowed downtime per month, quarter and year")
-    budget.add_argument("--plan", help="plan id (default: every plan with an availability target)")
+    budget.add_argument(
+        "--plan",
+        type=_non_empty("the plan id"),
+        help="plan id (default: every plan with an availability target)",
+    )
     budget.add_argument("--json", action="store_true", help="print JSON")
     budget.set_defaults(run=cmd_budget)
-    add_diff_parser(verbs)
-    add_report_parsers(verbs)
-    add_zendesk_parser(verbs)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one verb; the exit status says what kind of outcome it was (module docstring)."""
+    _degrade_unencodable_output()
+    try:
+        status = _run(argv)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:  # the reader went away (``| head -1``): nothing left to say
+        _discard_stdout()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
     except PolicyErrors as errors:
-        for error in errors.errors:
-            print(error, file=sys.stderr)
-        return 1
+        errors.report()
+        return EXIT_POLICY
     except CliError as error:
         print(f"handbook-policy: {error}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
+
+
+# Typographic characters the output uses, as ASCII, for terminals that cannot show them
+# (PYTHONIOENCODING=ascii, LANG=C on systems without C.UTF-8); anything else is escaped.
+_ASCII = {"–": "-", "—": "-", "…": "...", "’": "'", "‘": "'", "“": '"', "”": '"', "→": "->"}
+
+
+def _ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    return (
+        "".join(
+            _ASCII.get(char, char.encode("ascii", "backslashreplace").decode()) for char in text
+        ),
+        error.end,
+    )
+
+
+codecs.register_error("handbook-ascii", _ascii_fallback)
+
+
+def _degrade_unencodable_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="handbook-ascii")  # type: ignore[union-attr]
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

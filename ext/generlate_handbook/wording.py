@@ -6,6 +6,7 @@ and remembers the clock in force on the way, so a duration is worded on the cloc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -116,13 +117,19 @@ def _number(value: Decimal | float) -> str:
     return f"{number:f}"
 
 
+# Where a unit's noun phrase ends and its qualifier starts: "hour | in the support window",
+# "working hour | (PT)", "hour | of support", "hour | , Pacific Time".
+_QUALIFIER = re.compile(r"\s+(?:in|of|on|per|at|during|for)\s|\s*[(\[,;:]|\s+[–-]\s")
+
+
 def plural(amount: Decimal | float | int, word: str) -> str:
-    """``plural(1, "working hour")`` -> ``1 working hour``; only the noun's head is pluralised."""
-    head, _, tail = word.partition(" in ") if " in " in word else (word, "", "")
-    if Decimal(str(amount)) != 1:
-        head = head if head.endswith("s") else f"{head}s"
-    text = f"{_number(amount)} {head}"
-    return f"{text} in {tail}" if tail else text
+    """``plural(2, "working hour (PT)")`` -> ``2 working hours (PT)``: only the noun phrase's
+    last word is pluralised, never a qualifier after it."""
+    match = _QUALIFIER.search(word)
+    head, tail = (word[: match.start()], word[match.start() :]) if match else (word, "")
+    if Decimal(str(amount)) != 1 and head and not head.endswith("s"):
+        head = f"{head}s"
+    return f"{_number(amount)} {head}{tail}"
 
 
 def format_duration(policy: Policy, duration: Duration, clock: str) -> str:

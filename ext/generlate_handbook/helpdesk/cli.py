@@ -54,8 +54,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
         live = read_live(Path(args.live_dir))
         drift = compare(policy, live)
     except PolicyErrors as errors:
-        for error in errors.errors:
-            print(error, file=sys.stderr)
+        errors.report()
         return 2
     except (LiveInputError, ExportError) as error:
         return _fail(error, 2)

@@ -17,8 +17,17 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from .helpdesk import helpdesk_errors
+from .limits import excerpt
 from .model import CALENDAR, Policy, Sla
-from .source import PolicyError, PolicyErrors, PolicySource, policy_files, read_sources
+from .source import (
+    PolicyError,
+    PolicyErrors,
+    PolicySource,
+    Snapshot,
+    parse_snapshots,
+    policy_files,
+    take_snapshots,
+)
 from .tree import keys_at
 from .units import Duration, NoDeadline
 
@@ -50,12 +59,20 @@ class LoadedPolicy:
 
 def load(location: Path | Sequence[Path]) -> LoadedPolicy:
     """Load a policy folder (every ``*.yaml`` in it) or an explicit list of files."""
+    return _load_snapshots(take_snapshots(_files(location)))
+
+
+def _files(location: Path | Sequence[Path]) -> list[Path]:
     files = policy_files(location) if isinstance(location, Path) else list(location)
     if isinstance(location, Path) and not files:
         state = "has no *.yaml files" if location.is_dir() else "does not exist"
         name = PolicySource.display_name(location)
         raise PolicyErrors([PolicyError(name, 0, "", f"the policy folder {location} {state}")])
-    source = read_sources(files)
+    return files
+
+
+def _load_snapshots(snapshots: tuple[Snapshot, ...]) -> LoadedPolicy:
+    source = parse_snapshots(snapshots)
     policy = _validate(source)
     errors = list(_resolve_references(policy, source))
     if errors:
@@ -68,16 +85,14 @@ def load_policy(location: Path | Sequence[Path]) -> Policy:
     return load(location).policy
 
 
-@functools.lru_cache(maxsize=8)
-def _load_cached(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> LoadedPolicy:
-    return load(Path(folder))
+# Keyed by the files' names and whole texts: a file is read (consistently, see
+# ``source.snapshot``) on every call, and parsed only when its text changed.
+_load_cached = functools.lru_cache(maxsize=8)(_load_snapshots)
 
 
 def load_cached(policy_dir: Path) -> LoadedPolicy:
     """:func:`load`, reused while no file in the folder changes (for Sphinx builds)."""
-    files = policy_files(policy_dir)
-    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
-    return _load_cached(str(policy_dir.resolve()), stamp)
+    return _load_cached(take_snapshots(_files(policy_dir)))
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -121,13 +136,14 @@ def _located(source: PolicySource, error: Any, root: Any = Policy) -> PolicyErro
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         listing = f" (allowed: {', '.join(allowed)})" if allowed and not close else ""
-        return source.error(loc, f"unknown key {loc[-1]!r}{hint}{listing}")
+        return source.error(loc, f"unknown key {excerpt(loc[-1])}{hint}{listing}")
     if kind == "missing":
-        return source.error(loc, f"missing required key {loc[-1]!r}")
+        return source.error(loc, f"missing required key {excerpt(loc[-1])}")
     message = error["msg"].removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         message = (
-            f"{error['input']!r} is not a valid id: use lower-case letters, digits and hyphens"
+            f"{excerpt(error['input'])} is not a valid id: use lower-case letters, digits and"
+            " hyphens"
         )
     elif kind == "too_short":
         message = "must not be empty"
@@ -135,7 +151,7 @@ def _located(source: PolicySource, error: Any, root: Any = Policy) -> PolicyErro
         expected = _TYPE_MESSAGES[kind]
         if kind == "literal_error":
             expected = f"expected {error['ctx']['expected']}"
-        message = f"{expected}, got {error['input']!r}"
+        message = f"{expected}, got {excerpt(error['input'])}"
     return source.error(loc, message)
 
 
@@ -148,95 +164,100 @@ def _is_type_tag(part: str) -> bool:
 
 
 def _resolve_references(policy: Policy, source: PolicySource) -> list[PolicyError]:
-    errors: list[PolicyError] = []
+    """Cross-references the model alone cannot check: clocks, SLAs, exclusions, units."""
+    check = _References(policy, source)
+    check.slas()
+    check.plans()
+    check.named_targets()
+    return [*check.errors, *helpdesk_errors(policy, source)]
 
-    def clock_ok(name: str, path: Sequence[str | int]) -> bool:
-        if name == CALENDAR or name in policy.schedules:
+
+class _References:
+    """Collects located errors about names that point elsewhere in the policy."""
+
+    def __init__(self, policy: Policy, source: PolicySource) -> None:
+        self.policy, self.source = policy, source
+        self.errors: list[PolicyError] = []
+
+    def error(self, path: Sequence[str | int], message: str) -> None:
+        self.errors.append(self.source.error(path, message))
+
+    def clock_ok(self, name: str, path: Sequence[str | int]) -> bool:
+        if name == CALENDAR or name in self.policy.schedules:
             return True
-        known = ", ".join([CALENDAR, *policy.schedules])
-        errors.append(source.error(path, f"unknown clock {name!r} (known: {known})"))
+        known = ", ".join([CALENDAR, *self.policy.schedules])
+        self.error(path, f"unknown clock {name!r} (known: {known})")
         return False
 
-    def duration_ok(value: object, clock: str, path: Sequence[str | int]) -> None:
-        if not isinstance(value, Duration) or clock not in {CALENDAR, *policy.schedules}:
+    def duration_ok(self, value: object, clock: str, path: Sequence[str | int]) -> None:
+        if not isinstance(value, Duration) or clock not in {CALENDAR, *self.policy.schedules}:
             return
         if clock == CALENDAR and value.unit.is_business:
-            errors.append(
-                source.error(
-                    path,
-                    f"{value} needs a business clock; this target counts on the calendar clock",
-                )
+            self.error(
+                path, f"{value} needs a business clock; this target counts on the calendar clock"
             )
         elif clock != CALENDAR and value.unit.is_calendar_only:
-            errors.append(
-                source.error(
-                    path,
-                    f"'{value}' is ambiguous on the {clock} clock: write working time in hours"
-                    " (e.g. 24h) or in business days or weeks",
-                )
+            self.error(
+                path,
+                f"'{value}' is ambiguous on the {clock} clock: write working time in hours"
+                " (e.g. 24h) or in business days or weeks",
             )
-        elif clock != CALENDAR and value.unit.is_business:
-            spec = policy.schedules[clock]
-            if value.unit.value == "business day" and spec.open_minutes()[0] is None:
-                errors.append(
-                    source.error(
-                        path,
-                        f"the {clock} clock's open days differ in length, so"
-                        " 'business day' has no fixed length: write hours",
-                    )
-                )
-
-    for sla_id, sla in policy.slas.items():
-        base = ("slas", sla_id)
-        clock_ok(sla.clock, (*base, "clock"))
-        for index, exclusion in enumerate(sla.excludes):
-            if exclusion not in policy.exclusions:
-                errors.append(
-                    source.error((*base, "excludes", index), f"unknown exclusion {exclusion!r}")
-                )
-        errors.extend(_severity_coverage(policy, sla, base, source))
-        for sev_id, targets in sla.targets.items():
-            for kind in ("response", "resolution"):
-                target = getattr(targets, kind)
-                path = (*base, "targets", sev_id, kind)
-                if target.clock is not None and not clock_ok(target.clock, (*path, "clock")):
-                    continue
-                duration_ok(target.within, policy.target_clock(sla, target), (*path, "within"))
-            if isinstance(targets.response.within, NoDeadline):
-                errors.append(
-                    source.error(
-                        (*base, "targets", sev_id, "response", "within"),
-                        "a response target needs a deadline; only resolution may be"
-                        " 'when complete'",
-                    )
-                )
-
-    for plan_id, plan in policy.plans.items():
-        if plan.sla not in policy.slas:
-            known = ", ".join(policy.slas)
-            errors.append(
-                source.error(
-                    ("plans", plan_id, "sla"), f"unknown SLA {plan.sla!r} (known: {known})"
-                )
-            )
-        if (plan.maintenance is None) != (plan.availability is None) and plan.maintenance:
-            errors.append(
-                source.error(("plans", plan_id), "maintenance needs an availability target")
+        elif (
+            clock != CALENDAR
+            and value.unit.value == "business day"
+            and self.policy.schedules[clock].open_minutes()[0] is None
+        ):
+            self.error(
+                path,
+                f"the {clock} clock's open days differ in length, so"
+                " 'business day' has no fixed length: write hours",
             )
 
-    for section, name in (
-        ("internal", "first_response"),
-        ("individual", "first_response"),
-        ("internal", "resolution"),
-        ("individual", "resolution"),
-        ("individual", "reply_gap"),
-    ):
-        item = getattr(getattr(policy, section), name)
-        path = (section, name)
-        if clock_ok(item.clock, (*path, "clock")):
-            duration_ok(item.amount, item.clock, path)
-    errors.extend(helpdesk_errors(policy, source))
-    return errors
+    def slas(self) -> None:
+        policy = self.policy
+        for sla_id, sla in policy.slas.items():
+            base = ("slas", sla_id)
+            self.clock_ok(sla.clock, (*base, "clock"))
+            for index, exclusion in enumerate(sla.excludes):
+                if exclusion not in policy.exclusions:
+                    self.error((*base, "excludes", index), f"unknown exclusion {exclusion!r}")
+            self.errors.extend(_severity_coverage(policy, sla, base, self.source))
+            for sev_id, targets in sla.targets.items():
+                self.targets(sla, base, sev_id, targets)
+
+    def targets(self, sla: Sla, base: tuple[str, ...], sev_id: str, targets: Any) -> None:
+        for kind in ("response", "resolution"):
+            target = getattr(targets, kind)
+            path = (*base, "targets", sev_id, kind)
+            if target.clock is not None and not self.clock_ok(target.clock, (*path, "clock")):
+                continue
+            clock = self.policy.target_clock(sla, target)
+            self.duration_ok(target.within, clock, (*path, "within"))
+        if isinstance(targets.response.within, NoDeadline):
+            self.error(
+                (*base, "targets", sev_id, "response", "within"),
+                "a response target needs a deadline; only resolution may be 'when complete'",
+            )
+
+    def plans(self) -> None:
+        for plan_id, plan in self.policy.plans.items():
+            if plan.sla not in self.policy.slas:
+                known = ", ".join(self.policy.slas)
+                self.error(("plans", plan_id, "sla"), f"unknown SLA {plan.sla!r} (known: {known})")
+            if (plan.maintenance is None) != (plan.availability is None) and plan.maintenance:
+                self.error(("plans", plan_id), "maintenance needs an availability target")
+
+    def named_targets(self) -> None:
+        for section, name in (
+            ("internal", "first_response"),
+            ("individual", "first_response"),
+            ("internal", "resolution"),
+            ("individual", "resolution"),
+            ("individual", "reply_gap"),
+        ):
+            item = getattr(getattr(self.policy, section), name)
+            if self.clock_ok(item.clock, (section, name, "clock")):
+                self.duration_ok(item.amount, item.clock, (section, name))
 
 
 def _severity_coverage(

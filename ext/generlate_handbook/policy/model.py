@@ -24,6 +24,7 @@ from pydantic import (
 
 from . import units
 from .helpdesk import Helpdesk
+from .limits import excerpt
 from .source import KeyPath
 from .zones import parse_zone
 
@@ -50,16 +51,18 @@ def _parse_intervals(value: object) -> tuple[tuple[int, int], ...]:
     pairs: list[tuple[int, int]] = []
     for item in items:
         if not isinstance(item, str) or item.count("-") != 1:
-            raise ValueError(f"expected an interval written HH:MM-HH:MM, got {item!r}")
+            raise ValueError(f"expected an interval written HH:MM-HH:MM, got {excerpt(item)}")
         start_text, end_text = (part.strip() for part in item.split("-"))
         start, end = units.parse_hhmm(start_text), units.parse_hhmm(end_text)
         if end <= start:
-            raise ValueError(f"{item!r}: the end {end_text} is not after the start {start_text}")
+            raise ValueError(
+                f"{excerpt(item)}: the end {end_text} is not after the start {start_text}"
+            )
         pairs.append((start, end))
     pairs.sort()
     for (_, end), (start, _) in itertools.pairwise(pairs):
         if start < end:
-            raise ValueError(f"intervals {value!r} overlap")
+            raise ValueError(f"intervals {excerpt(value)} overlap")
     return tuple(pairs)
 
 
@@ -86,7 +89,8 @@ def _parse_holiday(value: object) -> Holiday:
     ):
         return Holiday(date=value["date"], name=str(value.get("name", "")))
     raise ValueError(
-        f"expected a date written YYYY-MM-DD, or a mapping with date: and name:, got {value!r}"
+        "expected a date written YYYY-MM-DD, or a mapping with date: and name:,"
+        f" got {excerpt(value)}"
     )
 
 

@@ -14,6 +14,8 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
+from .limits import MAX_COUNT, MAX_DURATION_DAYS, excerpt
+
 # Weekday names, Monday first (``date.weekday()`` order), from the standard library. calendar
 # follows LC_TIME, and Sphinx sets the locale from the environment: read them in the C locale
 # so the handbook says "Monday" whatever the build machine's language.
@@ -69,14 +71,33 @@ _FIXED_MINUTES = {
     DurationUnit.DAY: 24 * 60,
     DurationUnit.WEEK: 7 * 24 * 60,
 }
-_DURATION = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>[a-z]+(?: [a-z]+)?)")
-_PERCENTAGE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*%")
-_COUNT = re.compile(r"(?P<low>\d+)(?:\s*[-–]\s*(?P<high>\d+))?\s+(?P<noun>[a-z][a-z ]*)")
+# Numbers are ASCII digits only: re.ASCII keeps \d from matching "２４" or "٠٩".
+_DURATION = re.compile(
+    r"(?P<amount>\d{1,12}(?:\.\d{1,6})?)\s*(?P<unit>[a-z]+(?: [a-z]+)?)", re.ASCII
+)
+_PERCENTAGE = re.compile(r"(?P<value>\d{1,3}(?:\.\d{1,6})?)\s*%", re.ASCII)
+_COUNT = re.compile(
+    r"(?P<low>\d{1,12})(?:\s*[-–]\s*(?P<high>\d{1,12}))?\s+(?P<noun>[a-z][a-z ]*)", re.ASCII
+)
+_HHMM = re.compile(r"(\d{2}):(\d{2})", re.ASCII)
+# Days in one of each unit, to bound a target's length (a business day is at most a day).
+_UNIT_DAYS = {
+    DurationUnit.MINUTE: Decimal(1) / 1440,
+    DurationUnit.HOUR: Decimal(1) / 24,
+    DurationUnit.DAY: Decimal(1),
+    DurationUnit.WEEK: Decimal(7),
+    DurationUnit.BUSINESS_DAY: Decimal(1),
+    DurationUnit.BUSINESS_WEEK: Decimal(7),
+}
 
 DURATION_HELP = "a duration with its unit, such as 30m, 24h, 7d, 1 week or 1 business week"
 PERCENTAGE_HELP = "a percentage such as 99.5%"
 COUNT_HELP = "a count with its noun, such as 5 cases or 5-7 cases"
 WHEN_COMPLETE = "when complete"
+
+
+class DurationRangeError(ValueError):
+    """A well-formed duration that is zero or longer than the longest allowed."""
 
 
 @dataclass(frozen=True)
@@ -157,8 +178,8 @@ class Count:
 def _text(value: object, expected: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str):
         if isinstance(value, int | float):
-            raise ValueError(f"{value!r} has no unit; expected {expected}")
-        raise ValueError(f"expected {expected}, got {value!r}")
+            raise ValueError(f"{excerpt(value)} has no unit; expected {expected}")
+        raise ValueError(f"expected {expected}, got {excerpt(value)}")
     return value.strip()
 
 
@@ -168,10 +189,15 @@ def parse_duration(value: object) -> Duration:
     match = _DURATION.fullmatch(text.lower())
     unit = _UNIT_WORDS.get(match["unit"]) if match else None
     if match is None or unit is None:
-        raise ValueError(f"{text!r} is not {DURATION_HELP}")
+        raise ValueError(f"{excerpt(text)} is not {DURATION_HELP}")
     amount = Decimal(match["amount"])
     if amount <= 0:
-        raise ValueError(f"{text!r} must be longer than zero")
+        raise DurationRangeError(f"{excerpt(text)} must be longer than zero")
+    if amount * _UNIT_DAYS[unit] > MAX_DURATION_DAYS:
+        raise DurationRangeError(
+            f"{excerpt(text)} is longer than the longest target allowed,"
+            f" {MAX_DURATION_DAYS:,} days (10 years)"
+        )
     return Duration(amount, unit)
 
 
@@ -181,6 +207,8 @@ def parse_within(value: object) -> Within:
         return NoDeadline()
     try:
         return parse_duration(value)
+    except DurationRangeError:
+        raise
     except ValueError as error:
         raise ValueError(f"{error}, or {WHEN_COMPLETE!r}") from None
 
@@ -189,13 +217,13 @@ def parse_percentage(value: object) -> Percentage:
     text = _text(value, PERCENTAGE_HELP)
     match = _PERCENTAGE.fullmatch(text)
     if match is None:
-        raise ValueError(f"{text!r} is not {PERCENTAGE_HELP}")
+        raise ValueError(f"{excerpt(text)} is not {PERCENTAGE_HELP}")
     try:
         number = Decimal(match["value"])
     except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-        raise ValueError(f"{text!r} is not {PERCENTAGE_HELP}") from None
+        raise ValueError(f"{excerpt(text)} is not {PERCENTAGE_HELP}") from None
     if number > 100:
-        raise ValueError(f"{text!r} is above 100%")
+        raise ValueError(f"{excerpt(text)} is above 100%")
     return Percentage(number)
 
 
@@ -203,11 +231,13 @@ def parse_count(value: object) -> Count:
     text = _text(value, COUNT_HELP)
     match = _COUNT.fullmatch(text)
     if match is None:
-        raise ValueError(f"{text!r} is not {COUNT_HELP}")
+        raise ValueError(f"{excerpt(text)} is not {COUNT_HELP}")
     low = int(match["low"])
     high = int(match["high"] or low)
     if high < low:
-        raise ValueError(f"{text!r}: the range's end {high} is below its start {low}")
+        raise ValueError(f"{excerpt(text)}: the range's end {high} is below its start {low}")
+    if high > MAX_COUNT:
+        raise ValueError(f"{excerpt(text)}: a count is at most {MAX_COUNT:,}")
     noun = match["noun"].strip()
     if high > 1 or low != 1:
         noun = noun[:-1] if noun.endswith("s") else noun
@@ -216,10 +246,10 @@ def parse_count(value: object) -> Count:
 
 def parse_hhmm(text: str) -> int:
     """``HH:MM`` to minutes after midnight; ``24:00`` is allowed and means the day's end."""
-    match = re.fullmatch(r"(\d{2}):(\d{2})", text)
+    match = _HHMM.fullmatch(text)
     if match is None:
-        raise ValueError(f"{text!r} is not a time of day written HH:MM")
+        raise ValueError(f"{excerpt(text)} is not a time of day written HH:MM")
     hours, minutes = int(match[1]), int(match[2])
     if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        raise ValueError(f"{text!r} is not a time of day between 00:00 and 24:00")
+        raise ValueError(f"{excerpt(text)} is not a time of day between 00:00 and 24:00")
     return hours * 60 + minutes

@@ -6,6 +6,8 @@ import difflib
 import functools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from .limits import excerpt
+
 # How the handbook names zones for readers; anything else is shown by its IANA key.
 READER_NAMES = {
     "America/Los_Angeles": "Pacific Time",
@@ -24,16 +26,19 @@ def _zone_keys() -> frozenset[str]:
 def parse_zone(value: object) -> ZoneInfo:
     """An IANA key such as ``America/Los_Angeles``; unknown keys suggest the closest match."""
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected an IANA time zone such as America/Los_Angeles, got {value!r}")
+        raise ValueError(
+            f"expected an IANA time zone such as America/Los_Angeles, got {excerpt(value)}"
+        )
     key = value.strip()
     if key in _zone_keys():
         try:
             return ZoneInfo(key)
         except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - listed but unreadable
             pass
-    close = difflib.get_close_matches(key, sorted(_zone_keys()), n=1)
+    # Zone names are short: a long value gets no suggestion (the matching cost grows with it).
+    close = difflib.get_close_matches(key, sorted(_zone_keys()), n=1) if len(key) <= 64 else []
     hint = f"; did you mean {close[0]}?" if close else ""
-    raise ValueError(f"unknown time zone {key!r}: expected an IANA zone name{hint}")
+    raise ValueError(f"unknown time zone {excerpt(key)}: expected an IANA zone name{hint}")
 
 
 def reader_name(zone: ZoneInfo) -> str:

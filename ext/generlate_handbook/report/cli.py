@@ -36,7 +36,12 @@ FORMATS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
 
 
 def add_report_parsers(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    report = verbs.add_parser("report", help="SLA attainment and success measures from tickets")
+    report = verbs.add_parser(
+        "report",
+        help="SLA attainment and success measures from tickets",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     report.add_argument(
         "source",
         metavar="TICKETS.csv|EXPORT_DIR",
@@ -106,8 +111,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"handbook-policy report: {error}", file=sys.stderr)
         return EXIT_INPUT
     except PolicyErrors as errors:
-        for error in errors.errors:
-            print(error, file=sys.stderr)
+        errors.report()
         return EXIT_POLICY
 
 
@@ -168,8 +172,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"handbook-policy demo-tickets: {error}", file=sys.stderr)
         return EXIT_INPUT
     except PolicyErrors as errors:
-        for error in errors.errors:
-            print(error, file=sys.stderr)
+        errors.report()
         return EXIT_POLICY
     write_csv(columns, Path(args.out))
     print(args.out)

@@ -62,8 +62,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(f"{error}\nhandbook-policy diff: the policy does not load there", file=sys.stderr)
         return EXIT_POLICY
     except PolicyErrors as errors:
-        for error in errors.errors:
-            print(error, file=sys.stderr)
+        errors.report()
         return EXIT_POLICY
 
 

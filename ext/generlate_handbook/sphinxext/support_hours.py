@@ -10,6 +10,7 @@ from sphinx.application import Sphinx
 
 from ..clock import Schedule
 from ..clock.regimes import regimes
+from ..policy.limits import policy_year
 from ..policy.model import Policy
 from ..policy.zones import parse_zone, reader_name
 from ..wording import format_day_month, format_schedule
@@ -26,7 +27,7 @@ class SupportHours(PolicyDirective):
     option_spec: ClassVar[dict] = {
         "schedules": directives.unchanged,
         "zones": directives.unchanged,
-        "year": directives.positive_int,
+        "year": policy_year,
     }
 
     def render(self, policy: Policy) -> list[nodes.Node]:
