@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from generlate_handbook.sphinxext.dependency import policy_digest
+
 pytestmark = pytest.mark.build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -129,3 +131,14 @@ def test_moving_policy_into_a_new_file_rereads_the_pages_that_use_it(project):
     (project.policy / "kpis.yaml").unlink()
     support.write_text(text, "utf-8")
     assert project.build()[0] == USERS
+
+
+def test_the_digest_follows_content_and_never_blocks_on_a_named_pipe(tmp_path):
+    (tmp_path / "a.yaml").write_text("x: 1\n", "utf-8")
+    os.mkfifo(tmp_path / "b.yaml")  # opened for reading, a named pipe would wait for a writer
+    files = sorted(tmp_path.glob("*.yaml"))
+    first = policy_digest(files)
+    os.utime(tmp_path / "a.yaml", ns=(0, 0))  # the time alone: the same digest
+    assert policy_digest(files) == first
+    (tmp_path / "a.yaml").write_text("x: 2\n", "utf-8")
+    assert policy_digest(files) != first

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from ..policy.load import LoadedPolicy
-from ..policy.source import policy_files
+from ..policy.source import policy_files, take_snapshots
 
 ENV_KEY = "generlate_policy_content"  # env attribute: (digest, file names) at the last build
 REREAD_KEY = "generlate_policy_rereads"  # env attribute: pages to re-read in this build
@@ -47,15 +47,15 @@ def policy_folder(app: Sphinx) -> Path:
     return Path(app.confdir) / str(app.config.policy_dir)
 
 
-def policy_digest(files: Iterable[Path]) -> str:
-    """SHA-256 over each file's name and bytes, in the given (stable) order."""
+def policy_digest(files: Sequence[Path]) -> str:
+    """SHA-256 over each file's name and text, read as the policy's loader reads it: bounded in
+    size, never blocking on a named pipe or a device (an unreadable file digests its problem)."""
     digest = hashlib.sha256()
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError:  # vanished or unreadable: the load reports it, located
-            data = b"\0unreadable"
-        digest.update(f"{path.name}\0{len(data)}\0".encode())
+    for shot in take_snapshots(files):
+        problem = shot.problem.message if shot.problem else ""
+        text = shot.text if shot.text is not None else f"\0unreadable: {problem}"
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(f"{shot.path.name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
 
