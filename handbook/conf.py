@@ -14,6 +14,7 @@ extensions = [
     "sphinx_design",
     "generlate_handbook.sphinxext",
     "generlate_handbook.links.sphinxext",
+    "generlate_handbook.navigation",
     # Owner, review-by and last-updated (from git) on every page; redirects (_redirects.txt).
     "generlate_handbook.publishing.sphinxext",
     "notfound.extension",  # 404.html, working at any depth of the site
@@ -80,8 +81,15 @@ html_theme_options = {
     "article_footer_items": ["page-meta.html"],
     "footer_start": ["copyright"],
     "footer_end": ["theme-version"],
+    # Rendered once per page, not twice (the theme renders other templates to see if empty).
+    "templates_skip_empty_check": ["neighbourhood-nav.html", "navbar-nav.html"],
 }
-html_sidebars = {"**": ["sidebar-nav-bs"]}
+# The primary sidebar lists the page's neighbourhood, not its whole section (the theme's
+# sidebar-nav-bs embeds every page of the section in every page: O(N) per page). A section of
+# up to navigation_full_section pages is still listed whole; see generlate_handbook.navigation.
+html_sidebars = {"**": ["neighbourhood-nav"]}
+navigation_window = 21  # at most this many entries per level in a larger section
+navigation_full_section = 60
 
 # --- Publishing ---------------------------------------------------------------------------------
 # Last updated: the page's last commit, or that of a policy file it renders if newer (shown by

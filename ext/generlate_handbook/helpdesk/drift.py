@@ -8,7 +8,9 @@ naming every plan and priority they touch, so one edit to the policy is one diff
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from ..policy.model import Policy
 from ..policy.zendesk_zones import same_zone
@@ -16,6 +18,7 @@ from ..wording import DAY_NAMES, format_minutes, join_words
 from .export import METRIC_WORDS, MetricOrigin, ZendeskExport, build_export
 from .live import LiveMetric, LivePolicy, LiveSchedule, LiveState
 
+T = TypeVar("T")
 ZENDESK_DAYS = (DAY_NAMES[6], *DAY_NAMES[:6])  # Zendesk's week starts on Sunday
 
 
@@ -33,6 +36,19 @@ def compare(policy: Policy, live: LiveState) -> Drift:
     return Drift(differences, list(live.notes))
 
 
+def _paired(
+    wanted: list[dict[str, Any]], found: dict[str, T], key: str, what: str, out: list[str]
+) -> Iterator[tuple[dict[str, Any], T]]:
+    """Each wanted item with what Zendesk has under the same name (taken out of ``found``);
+    one that Zendesk lacks is said in ``out``."""
+    for item in wanted:
+        have = found.pop(item[key], None)
+        if have is None:
+            out.append(f"{what} {item[key]!r} is not in Zendesk")
+        else:
+            yield item, have
+
+
 def _names(policy: Policy) -> list[tuple[str, str]]:
     return list(policy.helpdesk.schedules.items()) if policy.helpdesk else []
 
@@ -43,12 +59,8 @@ def _names(policy: Policy) -> list[tuple[str, str]]:
 def _schedules(export: ZendeskExport, live: list[LiveSchedule], zones: dict[str, str]) -> list[str]:
     found = {schedule.name: schedule for schedule in live}
     out: list[str] = []
-    for wanted in export.schedules:
+    for wanted, have in _paired(export.schedules, found, "name", "Schedule", out):
         name = wanted["name"]
-        have = found.pop(name, None)
-        if have is None:
-            out.append(f"Schedule {name!r} is not in Zendesk")
-            continue
         if not same_zone(have.time_zone, zones[name]):
             out.append(
                 f"Schedule {name!r} time zone: Zendesk {have.time_zone},"
@@ -122,12 +134,8 @@ def _policies(policy: Policy, export: ZendeskExport, live: list[LivePolicy]) -> 
     found = {item.title: item for item in live}
     out: list[str] = []
     grouped: dict[tuple[str, str, str, str], list[tuple[str, str]]] = defaultdict(list)
-    for wanted in export.sla_policies:
+    for wanted, have in _paired(export.sla_policies, found, "title", "SLA policy", out):
         title = wanted["title"]
-        have = found.pop(title, None)
-        if have is None:
-            out.append(f"SLA policy {title!r} is not in Zendesk")
-            continue
         conditions = {
             group: sorted(
                 (c["field"], c["operator"], str(c["value"])) for c in wanted["filter"][group]

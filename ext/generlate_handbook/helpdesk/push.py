@@ -7,6 +7,7 @@ left alone (``drift`` reports them). Without ``apply`` nothing is written: the a
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,121 +80,121 @@ def fetch(client: Client, out: Path) -> list[Path]:
     return [write_atomic(out, name, json_text(data)) for name, data in files.items()]
 
 
+@dataclass
+class _Actions:
+    """What a sync does: each action is listed, and sent only when ``apply``."""
+
+    client: Client
+    apply: bool
+    done: list[str] = field(default_factory=list)
+
+    def do(self, description: str, method: str, path: str, body: object = None) -> Any:
+        self.done.append(description)
+        return self.client.send(method, path, body) if self.apply else None
+
+
 def sync(client: Client, export: ZendeskExport, apply: bool) -> list[str]:
     """Bring Zendesk to the export; returns the actions taken (or, without ``apply``, planned)."""
-    actions: list[str] = []
+    act = _Actions(client, apply)
     live = {
         s.get("name"): s
         for s in _list(_object(client.get(SCHEDULES), SCHEDULES), "schedules", SCHEDULES)
     }
     for wanted in export.schedules:
-        _sync_schedule(client, wanted, live.get(wanted["name"]), apply, actions)
+        _sync_schedule(act, wanted, live.get(wanted["name"]))
     policies = {p.get("title"): p for p in list_policies(client)}
     for wanted in export.sla_policies:
-        _sync_policy(client, wanted, policies.get(wanted["title"]), apply, actions)
-    return actions
+        _sync_policy(act, wanted, policies.get(wanted["title"]))
+    return act.done
 
 
-def _sync_schedule(
-    client: Client,
-    wanted: dict[str, Any],
-    have: dict[str, Any] | None,
-    apply: bool,
-    actions: list[str],
-) -> None:
+def _sync_schedule(act: _Actions, wanted: dict[str, Any], have: dict[str, Any] | None) -> None:
     name = wanted["name"]
     head = {"name": name, "time_zone": wanted["time_zone"]}
     holidays: list[dict[str, Any]] = []
     if have is None:
-        actions.append(f"create schedule {name!r} ({wanted['time_zone']})")
-        if not apply:
-            actions.append(f"set the hours of schedule {name!r}")
-            actions += [
+        created = act.do(
+            f"create schedule {name!r} ({wanted['time_zone']})",
+            "POST",
+            SCHEDULES,
+            {"schedule": head},
+        )
+        if not act.apply:
+            act.done.append(f"set the hours of schedule {name!r}")
+            act.done += [
                 f"add holiday {h['start_date']} ({h['name']}) to {name!r}"
                 for h in wanted["holidays"]
             ]
             return
-        created = _object(client.send("POST", SCHEDULES, {"schedule": head}), SCHEDULES)
-        have = _object(created.get("schedule"), SCHEDULES)
+        have = _object(_object(created, SCHEDULES).get("schedule"), SCHEDULES)
     else:
+        path = f"{SCHEDULES}/{_id(have, repr(name))}"
         holidays = _list(
-            _object(client.get(f"{SCHEDULES}/{_id(have, repr(name))}/holidays"), "holidays"),
-            "holidays",
-            "holidays",
+            _object(act.client.get(f"{path}/holidays"), "holidays"), "holidays", "holidays"
         )
         if iana_of(str(have.get("time_zone"))) != iana_of(wanted["time_zone"]):
-            actions.append(f"change the time zone of {name!r} to {wanted['time_zone']}")
-            if apply:
-                client.send("PUT", f"{SCHEDULES}/{_id(have, repr(name))}", {"schedule": head})
+            act.do(
+                f"change the time zone of {name!r} to {wanted['time_zone']}",
+                "PUT",
+                path,
+                {"schedule": head},
+            )
     sid = _id(have, f"schedule {name!r}")
     current = sorted(
         (i.get("start_time"), i.get("end_time"))
         for i in have.get("intervals") or []
         if isinstance(i, dict)
     )
-    target = [(i["start_time"], i["end_time"]) for i in wanted["intervals"]]
-    if current != target:
-        actions.append(f"set the hours of schedule {name!r}")
-        if apply:
-            client.send(
-                "PUT",
-                f"{SCHEDULES}/{sid}/workweek",
-                {"workweek": {"intervals": wanted["intervals"]}},
-            )
-    _sync_holidays(client, name, sid, wanted["holidays"], holidays, apply, actions)
+    if current != [(i["start_time"], i["end_time"]) for i in wanted["intervals"]]:
+        act.do(
+            f"set the hours of schedule {name!r}",
+            "PUT",
+            f"{SCHEDULES}/{sid}/workweek",
+            {"workweek": {"intervals": wanted["intervals"]}},
+        )
+    _sync_holidays(act, name, sid, wanted["holidays"], holidays)
 
 
 def _sync_holidays(
-    client: Client,
-    name: str,
-    sid: object,
-    wanted: list[dict[str, str]],
-    have: list[dict[str, Any]],
-    apply: bool,
-    actions: list[str],
+    act: _Actions, name: str, sid: object, wanted: list[dict[str, str]], have: list[dict[str, Any]]
 ) -> None:
     existing = {(h.get("start_date"), h.get("end_date")): h for h in have}
+    holidays = f"{SCHEDULES}/{sid}/holidays"
     for holiday in wanted:
         found = existing.pop((holiday["start_date"], holiday["end_date"]), None)
         if found is None:
-            actions.append(f"add holiday {holiday['start_date']} ({holiday['name']}) to {name!r}")
-            if apply:
-                client.send("POST", f"{SCHEDULES}/{sid}/holidays", {"holiday": holiday})
-        elif found.get("name") != holiday["name"]:
-            actions.append(
-                f"rename holiday {holiday['start_date']} of {name!r} to {holiday['name']!r}"
+            act.do(
+                f"add holiday {holiday['start_date']} ({holiday['name']}) to {name!r}",
+                "POST",
+                holidays,
+                {"holiday": holiday},
             )
-            if apply:
-                client.send(
-                    "PUT",
-                    f"{SCHEDULES}/{sid}/holidays/{_id(found, 'holiday')}",
-                    {"holiday": holiday},
-                )
+        elif found.get("name") != holiday["name"]:
+            act.do(
+                f"rename holiday {holiday['start_date']} of {name!r} to {holiday['name']!r}",
+                "PUT",
+                f"{holidays}/{_id(found, 'holiday')}",
+                {"holiday": holiday},
+            )
     for extra in existing.values():
-        actions.append(
-            f"remove holiday {extra.get('start_date')} ({extra.get('name')}) from {name!r}"
+        act.do(
+            f"remove holiday {extra.get('start_date')} ({extra.get('name')}) from {name!r}",
+            "DELETE",
+            f"{holidays}/{_id(extra, 'holiday')}",
         )
-        if apply:
-            client.send("DELETE", f"{SCHEDULES}/{sid}/holidays/{_id(extra, 'holiday')}")
 
 
-def _sync_policy(
-    client: Client,
-    wanted: dict[str, Any],
-    have: dict[str, Any] | None,
-    apply: bool,
-    actions: list[str],
-) -> None:
+def _sync_policy(act: _Actions, wanted: dict[str, Any], have: dict[str, Any] | None) -> None:
     title = wanted["title"]
     if have is None:
-        actions.append(f"create SLA policy {title!r}")
-        if apply:
-            client.send("POST", POLICIES, {"sla_policy": wanted})
-        return
-    if _policy_key(have) != _policy_key(wanted):
-        actions.append(f"update SLA policy {title!r}")
-        if apply:
-            client.send("PUT", f"{POLICIES}/{_id(have, repr(title))}", {"sla_policy": wanted})
+        act.do(f"create SLA policy {title!r}", "POST", POLICIES, {"sla_policy": wanted})
+    elif _policy_key(have) != _policy_key(wanted):
+        act.do(
+            f"update SLA policy {title!r}",
+            "PUT",
+            f"{POLICIES}/{_id(have, repr(title))}",
+            {"sla_policy": wanted},
+        )
 
 
 def _policy_key(item: dict[str, Any]) -> tuple[object, ...]:

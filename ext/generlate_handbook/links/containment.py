@@ -22,7 +22,7 @@ import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote
 
 from docutils import nodes
@@ -187,12 +187,19 @@ class _UrlCollector(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def html_urls(fragment: str) -> list[str]:
-    """The URLs a raw HTML fragment points at."""
-    parser = _UrlCollector()
+_Parser = TypeVar("_Parser", bound=HTMLParser)
+
+
+def parsed(parser: _Parser, fragment: str) -> _Parser:
+    """``parser`` after reading the whole of a raw HTML fragment."""
     parser.feed(fragment)
     parser.close()
-    return parser.urls
+    return parser
+
+
+def html_urls(fragment: str) -> list[str]:
+    """The URLs a raw HTML fragment points at."""
+    return parsed(_UrlCollector(), fragment).urls
 
 
 # -- the doctree -------------------------------------------------------------------------------

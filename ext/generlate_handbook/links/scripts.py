@@ -28,6 +28,7 @@ from generlate_handbook.links.containment import (
     BEFORE_COLLECTORS,
     node_line,
     note_refusal,
+    parsed,
     precise_line,
 )
 
@@ -81,10 +82,7 @@ class _ActiveContent(HTMLParser):
 
 def active_content(fragment: str) -> list[str]:
     """What in a raw HTML fragment would run code in the reader's browser (empty: nothing)."""
-    parser = _ActiveContent()
-    parser.feed(fragment)
-    parser.close()
-    return parser.found
+    return parsed(_ActiveContent(), fragment).found
 
 
 def refuse_scripts(app: Sphinx, doctree: nodes.document) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..policy.load import find_policy_dir, load
 from ..policy.model import Policy
-from ..policy.source import PolicyErrors
+from ..verbs import add_verb, guarded
 from .build import NS, Period, build_report
 from .demo import demo_replies, demo_tickets, write_csv, write_replies_csv
 from .html import as_html
@@ -36,12 +36,7 @@ FORMATS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
 
 
 def add_report_parsers(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    report = verbs.add_parser(
-        "report",
-        help="SLA attainment and success measures from tickets",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    report = add_verb(verbs, "report", "SLA attainment and success measures from tickets", __doc__)
     report.add_argument(
         "source",
         metavar="TICKETS.csv|EXPORT_DIR",
@@ -105,14 +100,18 @@ def _progress(message: str) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    try:
-        return _report(args)
-    except (UsageError, TicketInputError) as error:
-        print(f"handbook-policy report: {error}", file=sys.stderr)
-        return EXIT_INPUT
-    except PolicyErrors as errors:
-        errors.report()
-        return EXIT_POLICY
+    return _guarded("report", _report, args)
+
+
+def _guarded(verb: str, body: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    return guarded(
+        verb,
+        body,
+        args,
+        input_errors=(UsageError, TicketInputError, ValueError),
+        input_status=EXIT_INPUT,
+        policy_status=EXIT_POLICY,
+    )
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -163,17 +162,14 @@ def write_atomically(out: Path, text: str) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    try:
-        policy, _ = _policy(args)
-        if not 2000 <= args.year <= 2099:
-            raise UsageError("--year must be between 2000 and 2099")
-        columns = demo_tickets(policy, args.count, args.seed, args.year)
-    except (UsageError, ValueError) as error:
-        print(f"handbook-policy demo-tickets: {error}", file=sys.stderr)
-        return EXIT_INPUT
-    except PolicyErrors as errors:
-        errors.report()
-        return EXIT_POLICY
+    return _guarded("demo-tickets", _demo, args)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    policy, _ = _policy(args)
+    if not 2000 <= args.year <= 2099:
+        raise UsageError("--year must be between 2000 and 2099")
+    columns = demo_tickets(policy, args.count, args.seed, args.year)
     write_csv(columns, Path(args.out))
     print(args.out)
     if args.replies_out:

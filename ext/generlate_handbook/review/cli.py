@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ..policy.load import find_policy_dir, load
-from ..policy.source import PolicyErrors
+from ..verbs import add_verb, guarded
 from . import with_pages
 from .compare import Verdict, diff_policies, worst_verdict
 from .render import RENDERERS
@@ -30,11 +30,11 @@ EXIT_SAME, EXIT_CHANGED, EXIT_USAGE, EXIT_LOOSER, EXIT_POLICY = 0, 1, 2, 3, 4
 
 
 def add_diff_parser(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    diff = verbs.add_parser(
+    diff = add_verb(
+        verbs,
         "diff",
-        help="what a policy change means: each changed fact, stricter, looser or neutral",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "what a policy change means: each changed fact, stricter, looser or neutral",
+        __doc__,
     )
     diff.add_argument(
         "revision", nargs="?", help="git revision to compare with (default: merge base with main)"
@@ -53,17 +53,15 @@ def add_diff_parser(verbs: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    try:
-        return _diff(args)
-    except RevisionError as error:
-        print(f"handbook-policy diff: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except RevisionPolicyError as error:
-        print(f"{error}\nhandbook-policy diff: the policy does not load there", file=sys.stderr)
-        return EXIT_POLICY
-    except PolicyErrors as errors:
-        errors.report()
-        return EXIT_POLICY
+    return guarded(
+        "diff",
+        _diff,
+        args,
+        input_errors=(RevisionError,),
+        input_status=EXIT_USAGE,
+        policy_errors=(RevisionPolicyError,),
+        policy_status=EXIT_POLICY,
+    )
 
 
 def _diff(args: argparse.Namespace) -> int:

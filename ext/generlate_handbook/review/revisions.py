@@ -101,7 +101,9 @@ def policy_at(repo: Path, commit: str, policy_dir: Path) -> LoadedPolicy | None:
             return load(Path(temp))
         except PolicyErrors as errors:
             text = str(errors).replace(f"{temp}/", f"{commit[:12]}:{folder}/")
-            raise RevisionPolicyError(text) from None
+            raise RevisionPolicyError(
+                f"{text}\nhandbook-policy: the policy does not load at {commit[:12]}"
+            ) from None
 
 
 def policy_history(repo: Path, policy_dir: Path, limit: int = MAX_COMMITS) -> list[Commit]:

@@ -25,7 +25,8 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .availability_budget import setup_availability_budget
-from .common import setup_policy_loading
+from .common import setup_policy_loading, try_load
+from .dependency import setup_policy_dependency
 from .escaping import setup_escaping
 from .policy_history import setup_policy_history
 from .policy_list import setup_policy_list
@@ -39,6 +40,7 @@ from .zendesk_setup import setup_zendesk_setup
 
 def setup(app: Sphinx) -> dict[str, Any]:
     setup_policy_loading(app)
+    setup_policy_dependency(app, try_load)
     setup_role(app)
     setup_sla_table(app)
     setup_support_hours(app)

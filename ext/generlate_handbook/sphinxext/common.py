@@ -29,6 +29,7 @@ from ..policy.load import LoadedPolicy, load_cached
 from ..policy.model import Policy
 from ..policy.source import PolicyError, PolicyErrors
 from ..wording import KeyPathError, Resolved, resolve
+from .dependency import policy_for_page
 
 logger = logging.getLogger(__name__)
 WARNING_TYPE = "policy"
@@ -155,20 +156,7 @@ class PolicyMixin:
     config: Config
 
     def policy_loaded(self) -> LoadedPolicy | None:
-        loaded = try_load(self.config)
-        self.note_policy_dependencies(loaded)
-        return loaded
-
-    def note_policy_dependencies(self, loaded: LoadedPolicy | None) -> None:
-        """The page is re-read when a policy file changes (or appears, after a failed load)."""
-        if loaded is not None:
-            files = loaded.files
-        elif self.config.policy_dir != NO_POLICY:
-            files = sorted(Path(self.config.policy_dir).glob("*.y*ml"))
-        else:
-            files = []
-        for path in files:
-            self.env.note_dependency(path.resolve())  # type: ignore[attr-defined]
+        return policy_for_page(self.env, self.config, try_load)  # type: ignore[arg-type]
 
     def warn(self, message: str, subtype: str) -> None:
         logger.warning(

@@ -21,6 +21,7 @@ from sphinx.config import Config
 from .. import pages as myst
 from ..review.pages import MAX_PAGE_BYTES, page_uses
 from .common import try_load
+from .dependency import build_policy
 
 TEMPLATE = "policy-source.html"
 MAX_LINES = 8
@@ -34,7 +35,7 @@ def _repo_root(app: Sphinx, context: dict[str, Any]) -> Path:
 
 
 def _sources(app: Sphinx, pagename: str, context: dict[str, Any]) -> list[dict[str, Any]]:
-    loaded = try_load(app.config)
+    loaded = build_policy(app.config, try_load).loaded  # loaded once per build
     source = Path(app.env.doc2path(pagename))
     if loaded is None or not source.is_file() or source.stat().st_size > MAX_PAGE_BYTES:
         return []
