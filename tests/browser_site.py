@@ -33,6 +33,18 @@ def chromium_path() -> Path | None:
     return None
 
 
+def require(condition: bool, what: str) -> None:
+    """Skip (or, under CI=true, fail) a browser test when ``what`` is not installed."""
+    import pytest
+
+    if condition:
+        return
+    message = f"{what} is not installed: {SETUP_HINT}"
+    if under_ci():
+        pytest.fail(message + " (CI=true: the browser tests may not be skipped)")
+    pytest.skip(message)
+
+
 def under_ci() -> bool:
     """CI=true: a missing browser fails the run instead of skipping the browser tests."""
     return os.environ.get("CI", "").lower() in {"true", "1", "yes"}

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from browser_site import AXE, REPO, SETUP_HINT, chromium_path, serve, under_ci
+from browser_site import REPO, chromium_path, require, serve
 from ruamel.yaml import YAML
 
 from generlate_handbook.publishing.redirects import parse_redirects
@@ -35,15 +35,6 @@ MODES = ["light", "dark"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 15_000
-
-
-def _require(condition: bool, what: str) -> None:
-    if condition:
-        return
-    message = f"{what} is not installed: {SETUP_HINT}"
-    if under_ci():
-        pytest.fail(message + " (CI=true: the browser tests may not be skipped)")
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -70,20 +61,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site: Path) -> Iterator[str]:
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = chromium_path()
-    _require(executable is not None, "Chromium (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(executable), headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
@@ -242,12 +219,6 @@ def test_screenshots_of_the_sla_page(browser, base_url, name, width, height):
 # --- Accessibility -----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    _require(AXE.is_file(), "axe-core (npm, tests/browser/package.json)")
-    return AXE.read_text("utf-8")
-
-
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("name", "width", "height"), WIDTHS)
 def test_every_page_passes_the_axe_audit(
@@ -310,7 +281,7 @@ def test_a_missing_browser_fails_under_ci_and_is_skipped_elsewhere(monkeypatch, 
     assert chromium_path() is None
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="may not be skipped"):
-        _require(chromium_path() is not None, "Chromium")
+        require(chromium_path() is not None, "Chromium")
     monkeypatch.setenv("CI", "")
     with pytest.raises(pytest.skip.Exception, match="run `make browser`"):
-        _require(chromium_path() is not None, "Chromium")
+        require(chromium_path() is not None, "Chromium")
