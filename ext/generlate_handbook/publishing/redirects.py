@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 WARNING_TYPE = "redirects"
 MAX_FILE_BYTES = 1_000_000
 SUFFIX = ".md"
-_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*\.md")
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,10 @@ class Redirect:
     @property
     def new_doc(self) -> str:
         return self.new[: -len(SUFFIX)]
+
+
+# A source path as a redirect names it: relative, no '..', ending in .md.
+_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*\.md")
 
 
 def parse_redirects(text: str) -> tuple[list[Redirect], list[tuple[int, str]]]:
