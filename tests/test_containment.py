@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from links_project import write_project
+from sphinx_run import run_module
 
 from generlate_handbook.links.containment import is_local_path, outside_path
 
@@ -113,15 +114,7 @@ def gate_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str]:
     """``make check``'s gate over the hostile handbook."""
     root = tmp_path_factory.mktemp("hostile-gate")
     make_hostile(root)
-    proc = subprocess.run(
-        [sys.executable, "-m", "generlate_handbook.links.gate", "handbook", "_build"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-        env={k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"},
-    )
+    proc = run_module(root, "generlate_handbook.links.gate", "handbook", "_build")
     return proc.returncode, proc.stdout + proc.stderr
 
 

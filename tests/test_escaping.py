@@ -12,14 +12,12 @@ attribute, a script) exists, and the navigation shows each title as literal text
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx_run import build_html
 
 pytestmark = pytest.mark.build
 
@@ -71,17 +69,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path = src / f"{docname}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(source, "utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-M", "html", "handbook", "_build", "-n", "-W"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        env={k: v for k, v in os.environ.items() if not k.startswith("HANDBOOK_")},
-    )
-    assert proc.returncode == 0, proc.stderr
-    return root / "_build" / "html"
+    return build_html(root)
 
 
 def pages(html: Path) -> list[Path]:
@@ -213,16 +201,7 @@ def test_harmless_titles_get_exactly_the_themes_navigation(tmp_path):
     for docname, text in pages.items():
         (src / f"{docname}.md").parent.mkdir(parents=True, exist_ok=True)
         (src / f"{docname}.md").write_text(text, "utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-M", "html", "handbook", "_build", "-n", "-W"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        env={k: v for k, v in os.environ.items() if not k.startswith("HANDBOOK_")},
-    )
-    assert proc.returncode == 0, proc.stderr
+    build_html(tmp_path)
     records = sorted((tmp_path / "_build" / "html" / "nav-record").glob("*.json"))
     assert len(records) >= len(pages)
     for record in records:

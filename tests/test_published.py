@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -22,6 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 from links_project import write_project
 from sphinx.search.en import SearchEnglish
+from sphinx_run import build_html
 
 pytestmark = pytest.mark.build
 
@@ -34,16 +34,7 @@ NOTE = "Editor note: the refund figure is still under negotiation 7d3a"
 
 
 def sphinx(root: Path, *options: str, source: str = "handbook") -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-M", "html", source, "_build", "-n", "-W", *options],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        env={k: v for k, v in os.environ.items() if not k.startswith("HANDBOOK_")},
-    )
-    assert proc.returncode == 0, proc.stderr
+    build_html(root, *options, source=source)
 
 
 def files_containing(folder: Path, text: str) -> list[str]:

@@ -6,13 +6,10 @@ check``), and a plain build leaves all of them out of the page; harmless raw HTM
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 from bs4 import BeautifulSoup
 from links_project import write_project
+from sphinx_run import run_module
 
 from generlate_handbook.links.scripts import active_content, script_url
 
@@ -48,16 +45,7 @@ def page() -> tuple[str, dict[str, int]]:
     return "\n".join(lines), where
 
 
-def run(root, *command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", *command],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-        env={k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"},
-    )
+run = run_module
 
 
 PNG = bytes.fromhex(
