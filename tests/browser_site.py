@@ -6,12 +6,13 @@ The site is served on 127.0.0.1 on a free port, from its folder only: an unknown
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -71,9 +72,9 @@ class _GitHubPagesHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1, a free port; yields the base URL (ending in /)."""
-    handler = functools.partial(_GitHubPagesHandler, directory=str(folder))
+def serving(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Run ``handler`` on 127.0.0.1, a free port, in a thread; yields the base URL (ending
+    in /); the server stops when the block ends."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -83,3 +84,8 @@ def serve(folder: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def serve(folder: Path) -> contextlib.AbstractContextManager[str]:
+    """Serve ``folder`` like GitHub Pages on 127.0.0.1; the base URL (ending in /)."""
+    return serving(functools.partial(_GitHubPagesHandler, directory=str(folder)))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_site import serving
 
 from generlate_handbook.review import comment
 from generlate_handbook.review.render import MARKER
@@ -70,14 +70,8 @@ def serve(fake: FakeGitHub) -> Iterator[str]:
 
         do_GET = do_POST = do_PATCH = do_DELETE = _handle
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield url.rstrip("/")
 
 
 @pytest.fixture
