@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -138,6 +139,14 @@ def test_bad_arguments_are_usage_errors(capsys, args, message) -> None:
     assert code == 2 and message in err
 
 
+def test_a_named_pipe_or_a_missing_file_is_an_input_error_not_a_hang(tmp_path, capsys) -> None:
+    pipe = tmp_path / "tickets.csv"
+    os.mkfifo(pipe)
+    assert run(capsys, "report", str(pipe), *AS_OF)[:1] == (2,)
+    code, _, err = run(capsys, "report", str(tmp_path / "missing.csv"), *AS_OF)
+    assert code == 2 and "missing.csv: not a regular file" in err
+
+
 def test_a_wrong_header_is_located(tmp_path, capsys) -> None:
     path = tmp_path / "t.csv"
     path.write_text("id,created,plan\n")
@@ -215,6 +224,28 @@ def test_the_default_output_is_under_build_report(tmp_path, capsys) -> None:
     )
     out = capsys.readouterr().out.strip()
     assert code == 0 and out == str(tmp_path / "_build" / "report" / "report.json")
+
+
+@pytest.mark.parametrize("where", ["handbook/report.html", "_build/html/report.html"])
+def test_a_report_is_never_written_where_the_handbook_is_published(tmp_path, capsys, where):
+    shutil.copytree(REPO / "policy", tmp_path / "policy")
+    (tmp_path / "handbook").mkdir()
+    out = tmp_path / where
+    code = main(
+        [
+            "--policy",
+            str(tmp_path / "policy"),
+            "report",
+            str(FIXTURE),
+            "--format",
+            "html",
+            "--out",
+            str(out),
+            *AS_OF,
+        ]
+    )
+    assert code == 2 and not out.exists()
+    assert "would publish it; reports hold customer data" in capsys.readouterr().err
 
 
 def test_ticket_data_never_reaches_the_built_handbook(tmp_path, capsys) -> None:

@@ -149,9 +149,21 @@ def _report(args: argparse.Namespace) -> int:
             if args.out
             else policy_dir.resolve().parent / "_build" / "report" / (f"report.{extension}")
         )
+        _not_published(out, policy_dir)
         write_atomically(out, text)
         print(out)
     return EXIT_MISSED if args.fail_on_miss and report["period"]["missed"] else EXIT_OK
+
+
+def _not_published(out: Path, policy_dir: Path) -> None:
+    """Refuse to write ticket data where the handbook build would read or publish it."""
+    site = policy_dir.resolve().parent
+    for folder in (site / "handbook", site / "_build" / "html"):
+        if out.resolve().is_relative_to(folder.resolve()):
+            raise UsageError(
+                f"--out {out}: inside {folder.name}/, where the handbook build "
+                "would publish it; reports hold customer data"
+            )
 
 
 def write_atomically(out: Path, text: str) -> None:

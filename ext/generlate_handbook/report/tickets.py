@@ -120,6 +120,8 @@ class Tickets:
 
 def _header(path: Path, expected: tuple[str, ...]) -> None:
     try:
+        if not path.is_file():  # a folder, a named pipe or a device would block or mislead
+            raise TicketInputError(f"{path}: not a regular file")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise TicketInputError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes")
         with path.open(encoding="utf-8", errors="replace") as stream:
