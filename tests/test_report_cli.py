@@ -96,6 +96,33 @@ def test_a_malformed_row_is_skipped_with_its_line_column_and_reason(
     assert list(tickets.id) == ["OK1", "OK2"] and tickets.skipped_rows == 1
 
 
+def test_an_unclosed_quote_stops_the_run_at_its_line_instead_of_swallowing_rows(
+    tmp_path, capsys
+) -> None:
+    path = tmp_path / "t.csv"
+    unclosed = GOOD.replace("A1", "Q1").replace(",api,", ',"api,')
+    path.write_text(f"{HEADER}\n{GOOD}\n{unclosed}\n{GOOD.replace('A1', 'A2')}\n")
+    for strict in ([], ["--strict"]):
+        code, _, err = run(capsys, "report", str(path), *strict, *AS_OF)
+        assert code == 2
+        assert f"{path}:3: a quote that does not close on its line" in err
+
+
+def test_blank_lines_keep_every_row_at_its_own_line(tmp_path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(f"{HEADER}\r\n{GOOD}\r\n\r\n\r\n{BAD_ROWS[2][0].replace('A1', 'X1')}\r\n")
+    tickets = load_tickets(path, load_policy(REPO / "policy"))
+    assert [str(p) for p in tickets.skipped] == [f"{path}:5:plan: not a plan of the policy"]
+    assert list(tickets.id) == ["A1"]
+
+
+def test_a_file_the_csv_reader_cannot_read_is_an_input_error(tmp_path, capsys) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(f"{HEADER}\r\n{GOOD}\n\r\n{GOOD.replace('A1', 'A2')}\r\n")
+    code, _, err = run(capsys, "report", str(path), *AS_OF)
+    assert code == 2 and f"{path}: not a CSV file that can be read" in err
+
+
 def test_a_second_ticket_with_the_same_id_is_skipped(tmp_path) -> None:
     path = tmp_path / "t.csv"
     path.write_text(f"{HEADER}\n{GOOD}\n{GOOD}\n")

@@ -149,14 +149,19 @@ def read_csv_table(
 ) -> list[Problem]:
     """``path`` as table ``table`` (all text, plus ``line``); lines DuckDB could not split."""
     _header(path, columns)
+    data_lines = scan_lines(path)
     types = {name: "VARCHAR" for name in columns}
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_csv(?, header=true, "
-        f"all_varchar=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
-        f"store_rejects=true, rejects_table='{table}_rejects', rejects_scan='{table}_scans', "
-        f"columns={types!r}, parallel=false)",
-        [str(path)],
-    )
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_csv(?, header=true, "
+            f"all_varchar=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
+            f"store_rejects=true, rejects_table='{table}_rejects', rejects_scan='{table}_scans', "
+            f"columns={types!r}, parallel=false)",
+            [str(path)],
+        )
+    except duckdb.Error as error:  # e.g. mixed line endings, not UTF-8 at all
+        reason = str(error).splitlines()[0].split(": ", 1)[-1]
+        raise TicketInputError(f"{path}: not a CSV file that can be read ({reason})") from None
     rejected = con.execute(
         f"SELECT line, coalesce(column_name, ''), error_type FROM {table}_rejects ORDER BY line"
     ).fetchall()
@@ -164,17 +169,50 @@ def read_csv_table(
         Problem(str(path), int(line), column or "-", _reject_reason(kind))
         for line, column, kind in rejected
     ]
-    # Rows keep the file's order; a row's line is the n-th line that was not rejected.
+    # Rows keep the file's order: a row's line is the n-th non-blank line not rejected.
     bad = np.array(sorted({p.line for p in problems}), dtype=np.int64)
     count = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]  # type: ignore[index]
-    lines = np.arange(2, 2 + count + len(bad), dtype=np.int64)
-    lines = lines[~np.isin(lines, bad)][:count]
+    lines = data_lines[~np.isin(data_lines, bad)]
+    if len(lines) != count:
+        raise TicketInputError(
+            f"{path}: {count:,} rows read from {len(lines):,} lines of data;"
+            " is a field split across lines?"
+        )
     line_numbers = {"line": lines}  # noqa: F841 (DuckDB scans it by name)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table} AS "
         f"SELECT * FROM {table}_raw POSITIONAL JOIN line_numbers"
     )
     return problems
+
+
+def scan_lines(path: Path) -> NDArray[np.int64]:
+    """The numbers of the lines holding rows (non-blank, after the header), from the bytes.
+
+    One ticket is one line, so every line's quotes must pair up: a quote that does not close on
+    its line would make the CSV reader swallow the lines after it, so that stops the run, with
+    the lines, whatever ``--strict`` says.
+    """
+    data = np.fromfile(path, dtype=np.uint8)
+    newlines = np.flatnonzero(data == ord("\n"))
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [len(data)]))
+    if len(data) and data[-1] == ord("\n"):  # the last line's newline opens no line
+        starts, ends = starts[:-1], ends[:-1]
+    lengths = ends - starts
+    last = np.maximum(ends - 1, 0)
+    blank = (lengths == 0) | ((lengths == 1) & (data[last] == ord("\r")))
+    quotes = np.bincount(
+        np.searchsorted(newlines, np.flatnonzero(data == ord('"'))), minlength=len(starts)
+    )[: len(starts)]
+    odd = np.flatnonzero(quotes % 2 == 1) + 1
+    if odd.size:
+        where = ", ".join(map(str, odd[:10].tolist())) + (" …" if odd.size > 10 else "")
+        raise TicketInputError(
+            f"{path}:{odd[0]}: a quote that does not close on its line"
+            f" (lines {where}); each ticket must be on one line"
+        )
+    return (np.flatnonzero(~blank) + 1)[1:].astype(np.int64)
 
 
 def _reject_reason(kind: str) -> str:
