@@ -275,6 +275,32 @@ def test_a_report_is_never_written_where_the_handbook_is_published(tmp_path, cap
     assert "would publish it; reports hold customer data" in capsys.readouterr().err
 
 
+def test_the_output_is_never_an_input_a_folder_or_a_device(tmp_path, capsys) -> None:
+    tickets = tmp_path / "t.csv"
+    tickets.write_text(FIXTURE.read_text())
+    for out, message in (
+        (tickets, "that is an input of this run"),
+        (tmp_path, "not a regular"),
+        (Path("/dev/null"), "not a regular file"),
+    ):
+        code, _, err = run(
+            capsys, "report", str(tickets), "--format", "csv", "--out", str(out), *AS_OF
+        )
+        assert code == 2 and message in err
+    assert tickets.read_text() == FIXTURE.read_text()
+    code, _, err = run(
+        capsys,
+        "demo-tickets",
+        "--count",
+        "5",
+        "--out",
+        str(tmp_path / "a.csv"),
+        "--replies-out",
+        str(tmp_path / "a.csv"),
+    )
+    assert code == 2 and "that is an input of this run" in err
+
+
 def test_ticket_data_never_reaches_the_built_handbook(tmp_path, capsys) -> None:
     for folder in ("handbook", "policy"):
         shutil.copytree(REPO / folder, tmp_path / folder)

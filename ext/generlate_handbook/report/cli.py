@@ -149,14 +149,16 @@ def _report(args: argparse.Namespace) -> int:
             if args.out
             else policy_dir.resolve().parent / "_build" / "report" / (f"report.{extension}")
         )
-        _not_published(out, policy_dir)
+        inputs = (source, *((Path(args.replies),) if args.replies else ()))
+        _not_published(out, policy_dir, inputs)
         write_atomically(out, text)
         print(out)
     return EXIT_MISSED if args.fail_on_miss and report["period"]["missed"] else EXIT_OK
 
 
-def _not_published(out: Path, policy_dir: Path) -> None:
-    """Refuse to write ticket data where the handbook build would read or publish it."""
+def _not_published(out: Path, policy_dir: Path, inputs: tuple[Path, ...] = ()) -> None:
+    """Refuse to write ticket data where the handbook build would publish it, over an input,
+    or over anything that is not a regular file (a folder, a device, a pipe)."""
     site = policy_dir.resolve().parent
     for folder in (site / "handbook", site / "_build" / "html"):
         if out.resolve().is_relative_to(folder.resolve()):
@@ -164,6 +166,15 @@ def _not_published(out: Path, policy_dir: Path) -> None:
                 f"--out {out}: inside {folder.name}/, where the handbook build "
                 "would publish it; reports hold customer data"
             )
+    check_output(out, inputs)
+
+
+def check_output(out: Path, inputs: tuple[Path, ...] = ()) -> None:
+    """An output path that is a new or regular file, and none of the inputs."""
+    if (out.exists() and not out.is_file()) or out.is_symlink():
+        raise UsageError(f"--out {out}: not a regular file; name a file to write")
+    if any(out.resolve() == source.resolve() for source in inputs):
+        raise UsageError(f"--out {out}: that is an input of this run; name another file")
 
 
 def write_atomically(out: Path, text: str) -> None:
@@ -182,6 +193,9 @@ def _demo(args: argparse.Namespace) -> int:
     if not 2000 <= args.year <= 2099:
         raise UsageError("--year must be between 2000 and 2099")
     columns = demo_tickets(policy, args.count, args.seed, args.year)
+    check_output(Path(args.out))
+    if args.replies_out:
+        check_output(Path(args.replies_out), (Path(args.out),))
     write_csv(columns, Path(args.out))
     print(args.out)
     if args.replies_out:
