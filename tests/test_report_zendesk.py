@@ -82,3 +82,21 @@ def test_unreadable_exports_are_input_errors(tmp_path, policy, pages, message) -
     with pytest.raises(TicketInputError, match=re.escape(message)):
         load_zendesk(tmp_path, policy)
     assert np  # numpy is the report's array type
+
+
+def test_hostile_values_in_an_export_are_skipped_by_key_path(tmp_path, policy) -> None:
+    import json
+
+    page = json.loads((EXPORT / "page-001.json").read_text())
+    page["tickets"][0]["created_at"] = 1794528000  # a number, not a time
+    page["metric_sets"].append(page["metric_sets"][0])  # the same metric set twice
+    page["metric_sets"][1]["reply_time_in_minutes"]["calendar"] = 1e308
+    (tmp_path / "page-001.json").write_text(json.dumps(page))
+    tickets = load_zendesk(tmp_path, policy)
+    assert [p.column for p in tickets.skipped] == [
+        "tickets[0].created_at",
+        "tickets[1].metric_set.reply_time_in_minutes",
+    ]
+    (tmp_path / "page-002.json").write_text('{"tickets": null}')
+    with pytest.raises(TicketInputError, match="page-002.json: not an incremental export page"):
+        load_zendesk(tmp_path, policy)

@@ -143,8 +143,8 @@ class Client:
                 raise ZendeskError(f"{method} {path}: answer larger than {MAX_BYTES} bytes")
             try:
                 return json.loads(raw) if raw.strip() else None
-            except json.JSONDecodeError:
-                raise ZendeskError(f"{method} {path}: the answer is not JSON") from None
+            except (json.JSONDecodeError, RecursionError):
+                raise ZendeskError(f"{method} {path}: the answer is not JSON it can use") from None
         raise ZendeskError(f"{method} {path}: still rate-limited after {self.max_retries} retries")
 
     def _retry_after(
@@ -180,7 +180,7 @@ def _detail(error: urllib.error.HTTPError) -> str:
         text = json.dumps(
             data.get("details") or data.get("description") or data.get("error") or data
         )
-    except (json.JSONDecodeError, AttributeError):
+    except (json.JSONDecodeError, AttributeError, RecursionError):
         text = body
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     return text[:300] or str(error.reason)

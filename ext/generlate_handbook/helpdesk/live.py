@@ -67,6 +67,8 @@ def read_json(path: Path) -> Any:
         raise LiveInputError(f"{path}: not UTF-8 text ({error.reason})") from None
     except json.JSONDecodeError as error:
         raise LiveInputError(f"{path}:{error.lineno}: not JSON: {error.msg}") from None
+    except RecursionError:
+        raise LiveInputError(f"{path}: not JSON the help desk writes: nested too deeply") from None
 
 
 def read_live(folder: Path) -> LiveState:

@@ -83,6 +83,7 @@ def load_zendesk(folder: Path, policy: Policy) -> Tickets:
         )
     except duckdb.Error as error:
         raise TicketInputError(f"{folder}: not Zendesk export pages ({error})") from None
+    _every_page_has_tickets(con, pages)
     _flatten(con, policy)
     where = {
         line: (Path(file).name, i)
@@ -106,6 +107,17 @@ _ZENDESK_NAME = {
 }
 
 
+def _every_page_has_tickets(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> None:
+    """Each file is an export page: one object with a ``tickets`` list."""
+    read = {
+        Path(name).name: has
+        for name, has in con.execute("SELECT filename, tickets IS NOT NULL FROM pages").fetchall()
+    }
+    for page in pages:
+        if not read.get(page.name):
+            raise TicketInputError(f"{page}: not an incremental export page (no tickets list)")
+
+
 def _flatten(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
     helpdesk = policy.helpdesk
     assert helpdesk is not None
@@ -115,9 +127,11 @@ def _flatten(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
         "unnest(tickets) AS t FROM pages)"
     )
     con.execute(
-        "CREATE TEMP TABLE metrics AS SELECT m->>'ticket_id' AS id, "
-        "TRY_CAST(m->'reply_time_in_minutes'->>'calendar' AS BIGINT) AS reply_minutes, "
-        "m->>'solved_at' AS solved_at FROM (SELECT unnest(metric_sets) AS m FROM pages)"
+        "CREATE TEMP TABLE metrics AS SELECT id, any_value(reply_raw) AS reply_raw, "
+        "any_value(TRY_CAST(reply_raw AS BIGINT)) AS reply_minutes, any_value(solved_at) "
+        "AS solved_at FROM (SELECT m->>'ticket_id' AS id, m->'reply_time_in_minutes'->>"
+        "'calendar' AS reply_raw, m->>'solved_at' AS solved_at FROM "
+        "(SELECT unnest(metric_sets) AS m FROM pages)) GROUP BY id"
     )
     con.execute(
         "CREATE TEMP TABLE zd AS SELECT line, t->>'id' AS id, t->>'created_at' AS created_at, "
@@ -138,8 +152,10 @@ def _flatten(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
         "AS type, coalesce(list_extract(list_transform(list_filter(zd.tags, "
         "lambda x: starts_with(x, 'product_')), lambda x: x[9:]), 1), '') AS product, "
         "zd.customer, zd.assignee, "
-        "CASE WHEN m.reply_minutes IS NOT NULL THEN strftime(zd.created_at::TIMESTAMPTZ + "
-        "to_minutes(m.reply_minutes), '%Y-%m-%dT%H:%M:%SZ') END AS first_response_at, "
+        "CASE WHEN m.reply_raw IS NULL THEN NULL WHEN m.reply_minutes BETWEEN 0 AND 5256000 "
+        "THEN strftime(try_cast(zd.created_at AS TIMESTAMPTZ) + to_minutes(m.reply_minutes), "
+        "'%Y-%m-%dT%H:%M:%SZ') ELSE 'not a number of minutes: ' || left(m.reply_raw, 40) END "
+        "AS first_response_at, "
         "m.solved_at AS resolved_at, "
         f"CASE WHEN list_contains(zd.tags, {tag}) THEN 'true' ELSE 'false' END "
         "AS engineering_help FROM zd LEFT JOIN metrics m USING (id) ORDER BY zd.line"
