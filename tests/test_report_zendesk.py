@@ -98,5 +98,5 @@ def test_hostile_values_in_an_export_are_skipped_by_key_path(tmp_path, policy) -
         "tickets[1].metric_set.reply_time_in_minutes",
     ]
     (tmp_path / "page-002.json").write_text('{"tickets": null}')
-    with pytest.raises(TicketInputError, match="page-002.json: not an incremental export page"):
+    with pytest.raises(TicketInputError, match=r"page-002\.json: not an incremental export"):
         load_zendesk(tmp_path, policy)
