@@ -82,6 +82,11 @@ BAD_ROWS = [
         "-",
         "too many fields on this line",
     ),
+    (
+        "A1,2026-10-30T16:00:00+25:00,managed,sev1,defect,api,acme,alex,,,false",
+        "created_at",
+        "expected an ISO 8601 time with a UTC offset, e.g. 2026-10-30T16:00:00-07:00",
+    ),
 ]
 
 

@@ -130,8 +130,9 @@ def _report(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         raise UsageError(f"{len(problems):,} malformed rows (--strict)")
     if problems:
+        skipped = tickets.skipped_rows + (replies.skipped_rows if replies else 0)
         print(
-            f"handbook-policy report: skipped {tickets.skipped_rows:,} malformed rows "
+            f"handbook-policy report: skipped {skipped:,} malformed rows "
             f"(listed in the report; first: {problems[0]})",
             file=sys.stderr,
         )

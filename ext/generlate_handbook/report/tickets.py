@@ -42,8 +42,11 @@ TYPES = ("question", "defect", "improvement")
 NAT = np.iinfo(np.int64).min  # "has not happened"
 MAX_FILE_BYTES = 4_000_000_000
 MAX_PROBLEMS_LISTED = 1_000
-# An ISO 8601 time with a date, a time and an offset (naive times are refused, never guessed).
-TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$"
+# An ISO 8601 time with a date, a time and a real UTC offset (-14:59 to +14:59); a naive time is
+# refused, never guessed.
+TIME_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):?[0-5]\d)$"
+)
 YEARS = (2000, 2100)
 
 
