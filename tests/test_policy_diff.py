@@ -277,3 +277,26 @@ def test_outside_git_is_a_usage_error(tmp_path, capsys) -> None:
     shutil.copytree(REPO / "policy", tmp_path / "policy")
     code, _, err = run_diff(tmp_path, capsys, "HEAD")
     assert code == 2 and "is not in a git checkout" in err
+
+
+def test_a_regions_hours_are_said_as_hours_and_judged_neutral(repo, capsys) -> None:
+    path = repo / "policy" / "reporting.yaml"
+    path.write_text(path.read_text().replace("      mon: 06:00-17:00", "      mon: 10:00-17:00"))
+    code, out, _ = run_diff(repo, capsys, "HEAD")
+    assert (
+        "  US hours, Monday: 06:00–17:00 Pacific Time → 10:00–17:00 Pacific Time (neutral)"
+        in out.splitlines()
+    )
+    assert code == 1
+
+
+def test_policy_files_with_non_ascii_names_are_read_at_the_revision(repo, capsys) -> None:
+    git(repo, "mv", "policy/reporting.yaml", "policy/réporting.yaml")
+    git(repo, "commit", "-qm", "rename")
+    assert run_diff(repo, capsys, "HEAD")[0] == 0
+
+
+def test_markdown_never_mentions_a_team(repo, capsys) -> None:
+    edit(repo, "name: Severity 1", "name: '@generlate/security'")
+    _, markdown, _ = run_diff(repo, capsys, "HEAD", "--format", "markdown")
+    assert "@generlate" not in markdown and "&#64;generlate/security" in markdown

@@ -23,6 +23,14 @@ def add_verb(
     return parser
 
 
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control and invisible format characters (escape sequences,
+    bidirectional overrides, NUL) become U+FFFD, line by line."""
+    return "\n".join(
+        "".join(ch if ch.isprintable() else "\ufffd" for ch in line) for line in text.split("\n")
+    )
+
+
 def guarded(
     verb: str,
     body: Callable[[argparse.Namespace], int],
@@ -38,10 +46,10 @@ def guarded(
     try:
         return body(args)
     except input_errors as error:
-        print(f"handbook-policy {verb}: {error}", file=sys.stderr)
+        print(printable(f"handbook-policy {verb}: {error}"), file=sys.stderr)
         return input_status
     except policy_errors as error:
-        print(error, file=sys.stderr)
+        print(printable(str(error)), file=sys.stderr)
         return policy_status
     except PolicyErrors as errors:
         errors.report()

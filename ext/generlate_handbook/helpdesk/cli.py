@@ -15,6 +15,7 @@ from pathlib import Path
 from ..policy.load import find_policy_dir, load
 from ..policy.model import Policy
 from ..policy.source import PolicyErrors
+from ..verbs import printable
 from .client import Client, ZendeskError, credentials, validate_url
 from .drift import compare
 from .export import ExportError, build_export
@@ -59,20 +60,15 @@ def cmd_drift(args: argparse.Namespace) -> int:
     except (LiveInputError, ExportError) as error:
         return _fail(error, 2)
     for note in drift.notes:
-        print(f"note: {_printable(note)}")
+        print(f"note: {printable(note)}")
     for difference in drift.differences:
-        print(_printable(difference))
+        print(printable(difference))
     count = len(drift.differences)
     if not count:
         print("Zendesk agrees with the policy")
         return 0
     print(f"{count} difference{'s' if count != 1 else ''} between Zendesk and the policy")
     return 1
-
-
-def _printable(text: str) -> str:
-    """Zendesk's strings reach a terminal and CI logs: no control characters."""
-    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
 
 
 def _client(args: argparse.Namespace) -> Client:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..policy.load import find_policy_dir, load
 from ..policy.model import Policy
-from ..verbs import add_verb, guarded
+from ..verbs import add_verb, guarded, printable
 from .build import NS, Period, build_report
 from .demo import demo_replies, demo_tickets, write_csv, write_replies_csv
 from .html import as_html
@@ -133,7 +133,7 @@ def _report(args: argparse.Namespace) -> int:
         skipped = tickets.skipped_rows + (replies.skipped_rows if replies else 0)
         print(
             f"handbook-policy report: skipped {skipped:,} malformed rows "
-            f"(listed in the report; first: {problems[0]})",
+            f"(listed in the report; first: {printable(str(problems[0]))})",
             file=sys.stderr,
         )
     _progress(f"measuring {len(tickets):,} tickets")
@@ -143,7 +143,7 @@ def _report(args: argparse.Namespace) -> int:
     extension, render = FORMATS[args.format]
     text = render(report)
     if args.format == "table" and not args.out:
-        sys.stdout.write(text)
+        sys.stdout.write(printable(text))
     else:
         out = (
             Path(args.out)

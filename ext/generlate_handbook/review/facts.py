@@ -172,36 +172,43 @@ def _day_minutes(spec: ScheduleSpec, day: str) -> int:
 
 
 def _schedule_facts(policy: Policy) -> Iterator[Fact]:
-    for sched_id, spec in policy.schedules.items():
-        base: KeyPath = ("schedules", sched_id)
+    """Schedules' days and holidays (open time: more is stricter); the regions' hours the
+    reports count by are the handbook's own definitions, so a change to them is neutral."""
+    yield from _open_hours_facts(policy.schedules, "schedules", Better.MORE_OPEN)
+    yield from _open_hours_facts(policy.regions, "regions", Better.NEUTRAL)
+
+
+def _open_hours_facts(
+    specs: dict[str, ScheduleSpec], section: str, better: Better
+) -> Iterator[Fact]:
+    for sched_id, spec in specs.items():
+        base: KeyPath = (section, sched_id)
         zone = reader_name(spec.zone)
         for index, day in enumerate(DAY_KEYS):
             pairs = spec.hours.get(day, ())  # type: ignore[call-overload]
             hours = ", ".join(f"{format_minutes(a)}–{format_minutes(b)}" for a, b in pairs)
             yield Fact(
-                ("schedule", sched_id, day),
+                (section, sched_id, day),
                 f"{spec.name}, {DAY_NAMES[index]}",
                 f"{hours} {zone}" if pairs else "closed",
-                Better.MORE_OPEN,
+                better,
                 ((*base, "hours", day),),
                 amount=Decimal(_day_minutes(spec, day)),
                 spec=spec,
             )
-        yield _text(
-            ("schedule", sched_id, "zone"), f"{spec.name}, time zone", zone, (*base, "zone")
-        )
+        yield _text((section, sched_id, "zone"), f"{spec.name}, time zone", zone, (*base, "zone"))
         for holiday in spec.holidays:
             day_name = DAY_NAMES[holiday.date.weekday()]
             open_minutes = _day_minutes(spec, day_name[:3].lower())
             yield Fact(
-                ("schedule", sched_id, "holiday", holiday.date.isoformat()),
+                (section, sched_id, "holiday", holiday.date.isoformat()),
                 f"{spec.name}, holiday {holiday.date.isoformat()}",
                 f"closed all day{f' ({holiday.name})' if holiday.name else ''}",
-                Better.MORE_OPEN,
+                better,
                 ((*base, "holidays"),),
                 amount=Decimal(-open_minutes),
                 spec=spec,
-                added_is=Better.LOWER,
+                added_is=Better.LOWER if better is Better.MORE_OPEN else better,
             )
 
 

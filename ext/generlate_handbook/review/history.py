@@ -48,9 +48,14 @@ def history(policy_dir: Path, limit: int) -> list[Entry] | None:
     entries = []
     for commit in commits:
         old, new = at(commit.parent), at(commit.sha)
-        if isinstance(old, str) or isinstance(new, str):
-            problem = old if isinstance(old, str) else str(new)
-            entries.append(Entry(commit, (), problem.splitlines()[0]))
+        if isinstance(new, str):
+            problem = f"the policy did not load at this commit: {new.splitlines()[0]}"
+            entries.append(Entry(commit, (), problem))
+            continue
+        if isinstance(old, str):
+            parent = (commit.parent or "")[:12]
+            problem = f"the policy did not load at the commit before ({parent}), so what this"
+            entries.append(Entry(commit, (), f"{problem} commit changed cannot be said"))
             continue
         year = int(commit.date[:4])
         changes = diff_policies(

@@ -43,8 +43,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 def md_escape(text: str) -> str:
     """Policy text as literal Markdown: no markup, no HTML, no table break."""
     text = " ".join(text.split())
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return text.replace("@", "&#64;")  # no @team mention from a policy string
 
 
 _BADGE = {Verdict.LOOSER: "**looser**", Verdict.STRICTER: "stricter", Verdict.NEUTRAL: "neutral"}
@@ -55,7 +56,7 @@ def as_markdown(changes: Sequence[Change], base: str, target: str) -> str:
         MARKER,
         f"### Policy changes: {md_escape(summary(changes))}",
         "",
-        f"From `{md_escape(base)}` to {md_escape(target)}, in readers' words. "
+        f"From {md_escape(base)} to {md_escape(target)}, in readers' words. "
         "**Looser** means customers are promised less: a second reviewer should approve it.",
         "",
     ]

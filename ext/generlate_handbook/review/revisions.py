@@ -84,8 +84,8 @@ def default_base(repo: Path) -> str:
 def policy_at(repo: Path, commit: str, policy_dir: Path) -> LoadedPolicy | None:
     """The policy as it was at ``commit``; None when ``policy/`` did not exist then."""
     folder = policy_dir.resolve().relative_to(repo.resolve()).as_posix()
-    listing = git(repo, "ls-tree", "-r", "-l", "--full-tree", commit, "--", folder)
-    entries = [line.split(None, 4) for line in listing.splitlines()]
+    listing = git(repo, "ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", folder)
+    entries = [entry.split(None, 4) for entry in listing.split("\0") if entry]
     files = [(size, name) for _, kind, _, size, name in entries if kind == "blob"]
     files = [(size, name) for size, name in files if name.endswith((".yaml", ".yml"))]
     files = [(size, name) for size, name in files if not Path(name).name.startswith((".", "#"))]

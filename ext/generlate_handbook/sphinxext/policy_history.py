@@ -60,7 +60,7 @@ def _entry_item(entry: Entry) -> nodes.list_item:
     head += nodes.literal(text=commit.sha[:12])
     item = nodes.list_item("", head)
     if entry.problem:
-        item += nodes.paragraph(text=f"The policy did not load here: {entry.problem}")
+        item += nodes.paragraph(text=entry.problem[:1].upper() + entry.problem[1:] + ".")
     elif commit.parent is None or not entry.changes:
         text = "Created the policy." if _created(entry.changes) else "No fact changed."
         item += nodes.paragraph(text=text)
