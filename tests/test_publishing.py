@@ -332,6 +332,9 @@ def test_404_page_links_are_absolute_under_the_site_path(git_handbook, tmp_path)
         ("old.html new.md", "'old.html' is not a page path"),
         ("old.md 'quoted'.md", "is not a page path"),
         ("same.md same.md", "same.md redirects to itself"),
+        ("search.md index.md", "search.md is a page or folder the build makes itself"),
+        ("404.md index.md", "404.md is a page or folder the build makes itself"),
+        ("_static/pwn.md index.md", "_static/pwn.md is a page or folder the build makes itself"),
     ],
 )
 def test_bad_redirect_line_is_located(line, problem):

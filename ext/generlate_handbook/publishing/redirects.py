@@ -88,12 +88,25 @@ def parse_redirects(text: str) -> tuple[list[Redirect], list[tuple[int, str]]]:
         if old == new:
             problems.append((number, f"{old} redirects to itself"))
             continue
+        if old in GENERATED or any(part.startswith("_") for part in old.split("/")):
+            problems.append(
+                (
+                    number,
+                    f"{old} is a page or folder the build makes itself "
+                    "(search, index, 404, or a '_' folder): it cannot be redirected",
+                )
+            )
+            continue
         if old in seen:
             problems.append((number, f"{old} is already redirected on line {seen[old]}"))
             continue
         seen[old] = number
         redirects.append(Redirect(old, new, number))
     return redirects, problems
+
+
+# Pages the HTML build writes itself; an old path must not replace them.
+GENERATED = frozenset({"search.md", "genindex.md", "404.md", "py-modindex.md"})
 
 
 def valid_path(path: str) -> bool:
