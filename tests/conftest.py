@@ -19,9 +19,9 @@ def repo() -> Path:
     return REPO
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Headless Debian Chromium driven by Playwright, one for the whole run."""
+    """Headless Debian Chromium driven by Playwright, one per test module (closed with it)."""
     executable = chromium_path()
     require(executable is not None, "Chromium (Debian package chromium)")
     from playwright.sync_api import sync_playwright
