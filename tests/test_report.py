@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from generlate_handbook.policy.load import load_policy
+from generlate_handbook.report.aggregate import iso_array
 from generlate_handbook.report.build import Period, build_report
 from generlate_handbook.report.measures import measure
 from generlate_handbook.report.tickets import load_tickets
@@ -78,10 +80,6 @@ def report(policy) -> dict:
 
 
 def iso(ns: int) -> str | None:
-    import numpy as np
-
-    from generlate_handbook.report.aggregate import iso_array
-
     return iso_array(np.array([ns], dtype=np.int64))[0]
 
 
